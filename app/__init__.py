@@ -1,0 +1,90 @@
+"""The Hulpregie application factory."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from flask import Flask
+from flask_appbuilder import AppBuilder
+from sqlalchemy.orm import Session
+
+from app.core.errors import ConfigError
+from app.extensions import db, migrate
+from config import BASE_DIR, INSTANCE_DIR, Config, config_class, env_settings
+
+# Every domain package under app/ has models.py and a register(appbuilder) in __init__.py.
+DOMAINS = (
+    "organisations",
+    "holders",
+    "cards",
+    "contacts",
+    "consents",
+    "coaches",
+    "partners",
+    "volunteers",
+    "vog",
+    "helpdesk",
+    "concerns",
+    "privacy",
+    "notifications",
+    "audit",
+)
+
+
+def import_models() -> None:
+    for domain in DOMAINS:
+        import_module(f"app.{domain}.models")
+
+
+def _load_keys(app: Flask) -> None:
+    from security.crypto import KeyConfigError, install_key_ring, parse_key_ring
+
+    try:
+        install_key_ring(parse_key_ring(app.config["FIELD_KEYS"], app.config["INDEX_KEY"]))
+    except KeyConfigError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _check_config(app: Flask) -> None:
+    if not app.config.get("SECRET_KEY") or len(app.config["SECRET_KEY"]) < 16:
+        raise ConfigError("SECRET_KEY is not set or shorter than 16 characters")
+    try:
+        int(app.config["SMTP_PORT"])
+    except (TypeError, ValueError):
+        raise ConfigError(f"SMTP_PORT must be a number, got '{app.config['SMTP_PORT']}'") from None
+    app.config["SMTP_PORT"] = int(app.config["SMTP_PORT"])
+
+
+def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(BASE_DIR / "templates"),
+    )
+    app.config.from_object(config if isinstance(config, type) else config_class(config))
+    app.config.update(env_settings())
+    app.config.update(overrides)
+    _check_config(app)
+    _load_keys(app)
+    INSTANCE_DIR.mkdir(exist_ok=True)
+
+    from flask_appbuilder import Model
+
+    from security import audit
+    from security.crypto import install_blind_index
+
+    import_models()
+    install_blind_index(Model)
+    audit.install(Session)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+
+    with app.app_context():
+        appbuilder = AppBuilder()
+        appbuilder.init_app(app, db.session)
+        for domain in DOMAINS:
+            import_module(f"app.{domain}").register(appbuilder)
+        from app import cli
+
+        cli.register(app)
+    return app

@@ -1,0 +1,5 @@
+"""Flask CLI commands: `flask --app run <group> <command>`."""
+
+
+def register(app):
+    pass

@@ -1,0 +1,41 @@
+import sqlalchemy as sa
+from flask_appbuilder import Model
+from sqlalchemy.orm import mapped_column, relationship
+
+from app.core.models import Choice, OrgScopedMixin, choice_column, user_fk, utcnow
+from security.crypto import EncryptedText
+
+
+class ConcernKind(Choice):
+    few_requests = "Weinig of geen aanvragen"
+    coach_dissatisfied = "Ontevredenheid coaches"
+    requester_dissatisfied = "Ontevredenheid aanvragers"
+    holder_wellbeing = "Zorg om een houder"
+    other = "Overig"
+
+
+class ConcernStatus(Choice):
+    open = "Open"
+    in_progress = "In behandeling"
+    resolved = "Opgelost"
+
+
+class Concern(OrgScopedMixin, Model):
+    """An early signal (stagnation, dissatisfaction, worry about a holder) and its follow-up."""
+
+    __tablename__ = "concern"
+    id = mapped_column(sa.Integer, primary_key=True)
+    kind = choice_column(ConcernKind)
+    status = choice_column(ConcernStatus, default=ConcernStatus.open, index=True)
+    holder_id = mapped_column(sa.ForeignKey("holder.id", ondelete="CASCADE"), nullable=True, index=True)
+    coach_id = mapped_column(sa.ForeignKey("coach.id", ondelete="SET NULL"), nullable=True)
+    raised_at = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    raised_by_id = user_fk()
+    description = mapped_column(EncryptedText, nullable=False)
+    resolution = mapped_column(EncryptedText, nullable=True)
+    resolved_at = mapped_column(sa.DateTime, nullable=True)
+    holder = relationship("Holder")
+    coach = relationship("Coach")
+
+    def __str__(self):
+        return f"Signaal: {self.kind}"

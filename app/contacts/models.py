@@ -1,0 +1,31 @@
+import sqlalchemy as sa
+from flask_appbuilder import Model
+from sqlalchemy.orm import mapped_column, relationship
+
+from app.core.models import OrgScopedMixin
+from app.core.validation import field_validators, normalise_email, normalise_phone, required
+from security.crypto import EncryptedString
+
+
+class ContactPerson(OrgScopedMixin, Model):
+    """Someone the holder wants called; on the card in order of ``priority``."""
+
+    __tablename__ = "contact_person"
+    __table_args__ = (
+        sa.CheckConstraint("priority >= 1 AND priority <= 9", name="priority_range"),
+        sa.Index("ix_contact_person_holder_priority", "holder_id", "priority"),
+    )
+    id = mapped_column(sa.Integer, primary_key=True)
+    holder_id = mapped_column(sa.ForeignKey("holder.id", ondelete="CASCADE"), nullable=False)
+    name = mapped_column(EncryptedString(120), nullable=False)
+    relation = mapped_column(EncryptedString(80), nullable=True)
+    phone = mapped_column(EncryptedString(20), nullable=True)
+    email = mapped_column(EncryptedString(254), nullable=True)
+    priority = mapped_column(sa.Integer, nullable=False, default=1)
+    on_card = mapped_column(sa.Boolean, nullable=False, default=True)
+    holder = relationship("Holder", back_populates="contact_persons")
+
+    _checks = field_validators(name=required("Naam"), phone=normalise_phone, email=normalise_email)
+
+    def __str__(self):
+        return f"{self.name} ({self.relation})" if self.relation else str(self.name)

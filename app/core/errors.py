@@ -1,0 +1,2 @@
+class ConfigError(Exception):
+    """Start-up configuration is missing or malformed; the message is one clear line."""

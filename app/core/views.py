@@ -1,0 +1,61 @@
+"""Base classes for every domain's admin views: scoping, permissions, validation, audit."""
+
+from __future__ import annotations
+
+from flask import g
+from flask_appbuilder import IndexView, ModelView, expose
+
+from app.core.scoping import ScopedMixin
+from app.core.validation import FormCheck, model_field_checks
+from security.audit import record_ids, record_read
+from security.roles import VIEW_METHODS
+
+
+class ScopedModelView(ScopedMixin, ModelView):
+    """A ModelView that shows only the rows the user may see and logs every look.
+
+    Subclasses set ``datamodel``; the resource (permission name) is the model's class name.
+    """
+
+    method_permission_name = VIEW_METHODS
+    page_size = 25
+    list_template = "appbuilder/general/model/list.html"
+
+    def __init__(self, **kwargs):
+        self._init_scope()
+        checks = model_field_checks(self.datamodel.obj)
+        validators = dict(self.validators_columns or {})
+        for field, fn in checks.items():
+            validators.setdefault(field, []).append(FormCheck(fn))
+        self.validators_columns = validators
+        super().__init__(**kwargs)
+
+    def _get_show_widget(self, pk, item, **kwargs):
+        if self.logs_reads:
+            record_read(self.datamodel.session, "read", self.resource, [item])
+        return super()._get_show_widget(pk, item, **kwargs)
+
+    def _get_list_widget(self, filters, **kwargs):
+        widgets = super()._get_list_widget(filters, **kwargs)
+        pks = widgets["list"].template_args.get("pks") or []
+        if self.logs_reads and pks:
+            record_ids(self.datamodel.session, "list", self.resource, pks)
+        return widgets
+
+    def pre_add(self, item):
+        self.prepare_write(item, is_new=True)
+
+    def pre_update(self, item):
+        self.prepare_write(item, is_new=False)
+
+
+class HomeView(IndexView):
+    """The landing page: what needs attention today, per role."""
+
+    route_base = "/"
+    index_template = "home.html"
+
+    @expose("/")
+    def index(self):
+        user = getattr(g, "user", None)
+        return self.render_template(self.index_template, user=user, appbuilder=self.appbuilder)

@@ -1,0 +1,141 @@
+import sqlalchemy as sa
+from flask_appbuilder import Model
+from sqlalchemy.orm import mapped_column, relationship
+
+from app.core.models import Choice, OrgScopedMixin, choice_column, user_fk, utcnow
+from app.core.validation import (
+    field_validators,
+    normalise_email,
+    normalise_pc4,
+    normalise_phone,
+    required,
+)
+from security.crypto import EncryptedString, EncryptedText
+
+
+class RequestChannel(Choice):
+    web = "Website"
+    phone = "Telefoon"
+    professional = "Via een professional"
+
+
+class RequestStatus(Choice):
+    new = "Nieuw"
+    accepted = "Geaccepteerd"
+    rejected = "Afgewezen"
+    referred = "Doorverwezen"
+    matched = "Gekoppeld"
+    closed = "Afgesloten"
+
+
+class HelpRequest(OrgScopedMixin, Model):
+    """A hulpvraag, with the requester's details (encrypted) and the intake decision."""
+
+    __tablename__ = "help_request"
+    __table_args__ = (sa.Index("ix_help_request_org_status", "organisation_id", "status"),)
+    id = mapped_column(sa.Integer, primary_key=True)
+    channel = choice_column(RequestChannel, default=RequestChannel.phone)
+    status = choice_column(RequestStatus, default=RequestStatus.new)
+    category_id = mapped_column(sa.ForeignKey("help_category.id", ondelete="SET NULL"), nullable=True)
+    description = mapped_column(EncryptedText, nullable=False)
+    requester_name = mapped_column(EncryptedString(160), nullable=False)
+    requester_phone = mapped_column(EncryptedString(20), nullable=True)
+    requester_email = mapped_column(EncryptedString(254), nullable=True)
+    requester_address = mapped_column(EncryptedString(200), nullable=True)
+    pc4 = mapped_column(sa.String(4), nullable=True, index=True)
+    professional = mapped_column(EncryptedString(200), nullable=True)
+    received_at = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    wanted_on = mapped_column(sa.Date, nullable=True)
+    intake_by_id = user_fk()
+    intake_at = mapped_column(sa.DateTime, nullable=True)
+    decision_reason = mapped_column(EncryptedText, nullable=True)
+    category = relationship("HelpCategory")
+    referrals = relationship("Referral", back_populates="help_request", cascade="all, delete-orphan")
+    matches = relationship("Match", back_populates="help_request", cascade="all, delete-orphan")
+
+    _checks = field_validators(
+        description=required("Omschrijving"),
+        requester_name=required("Naam hulpvrager"),
+        requester_phone=normalise_phone,
+        requester_email=normalise_email,
+        pc4=normalise_pc4,
+    )
+
+    def __str__(self):
+        return f"Hulpvraag {self.id} ({self.status})"
+
+
+class Referral(OrgScopedMixin, Model):
+    """A request that does not fit is always referred to the right organisation."""
+
+    __tablename__ = "referral"
+    id = mapped_column(sa.Integer, primary_key=True)
+    help_request_id = mapped_column(
+        sa.ForeignKey("help_request.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    partner_id = mapped_column(sa.ForeignKey("partner.id", ondelete="SET NULL"), nullable=True)
+    organisation_name = mapped_column(sa.String(160), nullable=True)
+    reason = mapped_column(EncryptedText, nullable=True)
+    referred_at = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    referred_by_id = user_fk()
+    notes = mapped_column(EncryptedText, nullable=True)
+    help_request = relationship("HelpRequest", back_populates="referrals")
+    partner = relationship("Partner")
+
+    def __str__(self):
+        return f"Doorverwijzing naar {self.partner or self.organisation_name}"
+
+
+class MatchStatus(Choice):
+    proposed = "Voorgesteld"
+    accepted = "Aangenomen"
+    declined = "Afgeslagen"
+    completed = "Afgerond"
+    cancelled = "Geannuleerd"
+
+
+class Match(OrgScopedMixin, Model):
+    """A koppeling of a help request to a volunteer."""
+
+    __tablename__ = "match"
+    __table_args__ = (
+        sa.UniqueConstraint("help_request_id", "volunteer_id"),
+        sa.CheckConstraint("distance_km IS NULL OR distance_km >= 0", name="distance"),
+    )
+    id = mapped_column(sa.Integer, primary_key=True)
+    help_request_id = mapped_column(sa.ForeignKey("help_request.id", ondelete="CASCADE"), nullable=False)
+    volunteer_id = mapped_column(sa.ForeignKey("volunteer.id", ondelete="CASCADE"), nullable=False, index=True)
+    status = choice_column(MatchStatus, default=MatchStatus.proposed)
+    matched_at = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    distance_km = mapped_column(sa.Numeric(6, 2), nullable=True)
+    feedback_due_on = mapped_column(sa.Date, nullable=True, index=True)
+    matched_by_id = user_fk()
+    help_request = relationship("HelpRequest", back_populates="matches")
+    volunteer = relationship("Volunteer")
+
+    def __str__(self):
+        return f"Koppeling {self.id}"
+
+
+class Respondent(Choice):
+    requester = "Hulpvrager"
+    volunteer = "Vrijwilliger"
+    partner = "Partner"
+
+
+class Feedback(OrgScopedMixin, Model):
+    __tablename__ = "feedback"
+    __table_args__ = (
+        sa.CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating"),
+        sa.UniqueConstraint("match_id", "respondent"),
+    )
+    id = mapped_column(sa.Integer, primary_key=True)
+    match_id = mapped_column(sa.ForeignKey("match.id", ondelete="CASCADE"), nullable=False)
+    respondent = choice_column(Respondent)
+    received_at = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    rating = mapped_column(sa.Integer, nullable=True)
+    comment = mapped_column(EncryptedText, nullable=True)
+    match = relationship("Match")
+
+    def __str__(self):
+        return f"Feedback {self.respondent} op koppeling {self.match_id}"

@@ -1,0 +1,15 @@
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+from app.core.api import ScopedModelRestApi
+from app.holders import schemas
+from app.holders.models import Holder
+
+
+class HolderApi(ScopedModelRestApi):
+    datamodel = SQLAInterface(Holder)
+    resource_name = "holder"
+    list_columns = ["id", *schemas.LIST]
+    show_columns = ["id", *schemas.SHOW]
+    add_columns = edit_columns = schemas.EDIT
+    search_columns = schemas.SEARCH
+    label_columns = schemas.LABELS

@@ -1,0 +1,20 @@
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+from app.core.views import ScopedModelView
+from app.holders import schemas
+from app.holders.models import Holder
+
+
+class HolderView(ScopedModelView):
+    datamodel = SQLAInterface(Holder)
+    list_title = "Hulpkaarthouders"
+    show_title = "Hulpkaarthouder"
+    add_title = "Nieuwe hulpkaarthouder"
+    edit_title = "Hulpkaarthouder wijzigen"
+    list_columns = schemas.LIST
+    show_columns = schemas.SHOW
+    add_columns = edit_columns = schemas.EDIT
+    search_columns = schemas.SEARCH
+    label_columns = schemas.LABELS
+    description_columns = schemas.DESCRIPTIONS
+    base_order = ("reference", "asc")

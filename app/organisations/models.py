@@ -1,0 +1,59 @@
+import sqlalchemy as sa
+from flask_appbuilder import Model
+from sqlalchemy.orm import mapped_column, relationship
+
+from app.core.models import Choice, TimestampMixin, choice_column
+from app.core.validation import (
+    field_validators,
+    normalise_email,
+    normalise_pc4,
+    normalise_phone,
+    required,
+)
+
+
+class OrganisationKind(Choice):
+    hulpkaart = "Hulpkaartorganisatie"
+    hiphelpt = "Burenhulp (HipHelpt-locatie)"
+    both = "Hulpkaart en burenhulp"
+
+
+class Organisation(TimestampMixin, Model):
+    """A Hulpkaart organisation or a neighbourhood-help location; every record belongs to one."""
+
+    __tablename__ = "organisation"
+    id = mapped_column(sa.Integer, primary_key=True)
+    name = mapped_column(sa.String(120), nullable=False, unique=True)
+    kind = choice_column(OrganisationKind, default=OrganisationKind.both)
+    pc4 = mapped_column(sa.String(4), nullable=True)
+    town = mapped_column(sa.String(80), nullable=True)
+    email = mapped_column(sa.String(254), nullable=True)
+    phone = mapped_column(sa.String(20), nullable=True)
+    active = mapped_column(sa.Boolean, nullable=False, default=True)
+
+    _checks = field_validators(
+        name=required("Naam"), phone=normalise_phone, email=normalise_email, pc4=normalise_pc4
+    )
+
+    def __str__(self):
+        return self.name
+
+
+class StaffProfile(TimestampMixin, Model):
+    """Links a login (ab_user) to its organisation and, for partner contacts, its partner."""
+
+    __tablename__ = "staff_profile"
+    id = mapped_column(sa.Integer, primary_key=True)
+    user_id = mapped_column(
+        sa.ForeignKey("ab_user.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    organisation_id = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    partner_id = mapped_column(sa.ForeignKey("partner.id", ondelete="SET NULL"), nullable=True)
+    user = relationship("User")
+    organisation = relationship("Organisation")
+    partner = relationship("Partner")
+
+    def __str__(self):
+        return f"{self.user.username if self.user else self.user_id} @ {self.organisation}"

@@ -1,0 +1,34 @@
+import sqlalchemy as sa
+from flask_appbuilder import Model
+from sqlalchemy.orm import mapped_column, relationship
+
+from app.core.models import Choice, OrgScopedMixin, choice_column
+
+
+class VogStatus(Choice):
+    requested = "Aangevraagd"
+    received = "Ontvangen"
+    refused = "Geweigerd"
+    expired = "Verlopen"
+
+
+class VogCheck(OrgScopedMixin, Model):
+    """A Verklaring Omtrent het Gedrag for a volunteer (free of charge for volunteers)."""
+
+    __tablename__ = "vog_check"
+    __table_args__ = (
+        sa.CheckConstraint("expires_on IS NULL OR issued_on IS NULL OR expires_on > issued_on", name="dates"),
+        sa.Index("ix_vog_check_status_expires", "status", "expires_on"),
+    )
+    id = mapped_column(sa.Integer, primary_key=True)
+    volunteer_id = mapped_column(sa.ForeignKey("volunteer.id", ondelete="CASCADE"), nullable=False, index=True)
+    screening_profile = mapped_column(sa.String(120), nullable=True)
+    status = choice_column(VogStatus, default=VogStatus.requested)
+    requested_on = mapped_column(sa.Date, nullable=False)
+    issued_on = mapped_column(sa.Date, nullable=True)
+    expires_on = mapped_column(sa.Date, nullable=True)
+    reference = mapped_column(sa.String(60), nullable=True)
+    volunteer = relationship("Volunteer", back_populates="vog_checks")
+
+    def __str__(self):
+        return f"VOG {self.status} ({self.requested_on})"

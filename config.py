@@ -1,0 +1,104 @@
+"""Configuration classes. Every secret and key comes from the environment.
+
+Select a class with ``HULPREGIE_ENV`` (development, test, production; default
+development). See the README's configuration table for every variable.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask_appbuilder.security.manager import AUTH_DB
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{INSTANCE_DIR / 'hulpregie.db'}"
+    if url.startswith("postgres://"):  # the form many hosts hand out
+        url = "postgresql+psycopg2://" + url[len("postgres://"):]
+    return url
+
+
+def env_settings() -> dict:
+    """Settings read from the environment when the app is created (not at import)."""
+    env = os.environ.get
+    return {
+        "SECRET_KEY": env("SECRET_KEY", ""),
+        "SQLALCHEMY_DATABASE_URI": _database_url(),
+        "FIELD_KEYS": env("HULPREGIE_FIELD_KEYS", ""),
+        "INDEX_KEY": env("HULPREGIE_INDEX_KEY", ""),
+        "SMTP_HOST": env("SMTP_HOST", "localhost"),
+        "SMTP_PORT": env("SMTP_PORT", "25"),
+        "MAIL_FROM": env("MAIL_FROM", "hulpregie@localhost"),
+        "PC4_DATA": env("PC4_DATA", str(BASE_DIR.parent / "shared" / "data" / "nl-pc4.csv")),
+    }
+
+
+class Config:
+    APP_NAME = "Hulpregie"
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Flask-AppBuilder
+    AUTH_TYPE = AUTH_DB
+    AUTH_ROLE_ADMIN = "Admin"
+    AUTH_ROLE_PUBLIC = "Public"
+    AUTH_USER_REGISTRATION = False
+    AUTH_PASSWORD_COMPLEXITY_ENABLED = True
+    FAB_SECURITY_MANAGER_CLASS = "security.manager.HulpregieSecurityManager"
+    # The schema comes only from Alembic, permissions only from `flask --app run roles sync`:
+    # start-up never writes to the database.
+    FAB_CREATE_DB = False
+    FAB_UPDATE_PERMS = False
+    FAB_ADD_SECURITY_API = True
+    FAB_API_SWAGGER_UI = True
+    FAB_API_MAX_PAGE_SIZE = 100
+    FAB_INDEX_VIEW = "app.core.views.HomeView"
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    LANGUAGES = {
+        "nl": {"flag": "nl", "name": "Nederlands"},
+        "en": {"flag": "gb", "name": "English"},
+    }
+    APP_THEME = ""
+    WTF_CSRF_ENABLED = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    JWT_ACCESS_TOKEN_EXPIRES = 3600
+
+    # Hulpregie
+    DEFAULT_PHONE_REGION = "NL"
+    SCHEDULER_ENABLED = False
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestConfig(Config):
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    AUTH_PASSWORD_COMPLEXITY_ENABLED = False
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    SCHEDULER_ENABLED = True
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_class(name: str | None = None) -> type[Config]:
+    return CONFIGS[(name or os.environ.get("HULPREGIE_ENV") or "development").lower()]

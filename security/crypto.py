@@ -1,0 +1,228 @@
+"""Field-level encryption of personal data, and the blind index used to search it.
+
+Every encrypted value is stored as ``v1:<key id>:<base64(nonce || ciphertext+tag)>``
+(AES-256-GCM). The key ring comes from ``HULPREGIE_FIELD_KEYS``: a comma-separated
+list of ``<key id>:<base64 32-byte key>`` entries, newest first. New values are
+always written under the newest key; older keys stay readable until
+``flask --app run keys rotate`` has re-encrypted everything.
+
+The blind index (``HULPREGIE_INDEX_KEY``) is an HMAC-SHA256 of a normalised value,
+so exact-match search works without decrypting a table.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import hmac
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import Text
+from sqlalchemy.types import Date, String, TypeDecorator
+
+PREFIX = "v1"
+_KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+class KeyConfigError(Exception):
+    """The key configuration is missing or malformed. The message is one clear line."""
+
+
+class DecryptionError(Exception):
+    """A stored value could not be authenticated with any key in the ring."""
+
+
+@dataclass(frozen=True)
+class KeyRing:
+    keys: tuple[tuple[str, bytes], ...]  # (key id, key), newest first
+    index_key: bytes
+
+    @property
+    def current_id(self) -> str:
+        return self.keys[0][0]
+
+    def key(self, key_id: str) -> bytes | None:
+        return dict(self.keys).get(key_id)
+
+    def encrypt(self, plaintext: str) -> str:
+        key_id, key = self.keys[0]
+        nonce = os.urandom(12)
+        blob = AESGCM(key).encrypt(nonce, plaintext.encode("utf-8"), key_id.encode())
+        return f"{PREFIX}:{key_id}:{base64.b64encode(nonce + blob).decode()}"
+
+    def decrypt(self, stored: str) -> str:
+        try:
+            prefix, key_id, payload = stored.split(":", 2)
+            raw = base64.b64decode(payload, validate=True)
+        except (ValueError, binascii.Error):
+            raise DecryptionError("stored value is not an encrypted field") from None
+        key = self.key(key_id)
+        if prefix != PREFIX or key is None:
+            raise DecryptionError(f"no key '{key_id}' in HULPREGIE_FIELD_KEYS for a stored value")
+        try:
+            return AESGCM(key).decrypt(raw[:12], raw[12:], key_id.encode()).decode("utf-8")
+        except InvalidTag:
+            raise DecryptionError(f"stored value failed authentication under key '{key_id}'") from None
+
+    def key_id_of(self, stored: str) -> str | None:
+        parts = stored.split(":", 2)
+        return parts[1] if len(parts) == 3 and parts[0] == PREFIX else None
+
+    def blind_index(self, value: str | None) -> str | None:
+        if value is None or not str(value).strip():
+            return None
+        return hmac.new(self.index_key, normalise_for_index(str(value)).encode(), hashlib.sha256).hexdigest()
+
+
+def normalise_for_index(value: str) -> str:
+    """Case-, accent- and whitespace-insensitive form used for exact-match search."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
+def _decode_key(text: str, what: str) -> bytes:
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except (ValueError, binascii.Error):
+        raise KeyConfigError(f"{what} is not valid base64") from None
+    if len(key) != 32:
+        raise KeyConfigError(f"{what} must decode to 32 bytes (AES-256), got {len(key)}")
+    return key
+
+
+def parse_key_ring(field_keys: str | None, index_key: str | None) -> KeyRing:
+    if not field_keys or not field_keys.strip():
+        raise KeyConfigError(
+            "HULPREGIE_FIELD_KEYS is not set (generate one with: flask --app run keys generate)"
+        )
+    if not index_key or not index_key.strip():
+        raise KeyConfigError("HULPREGIE_INDEX_KEY is not set (a base64 32-byte key)")
+    keys: list[tuple[str, bytes]] = []
+    for n, entry in enumerate(field_keys.split(","), start=1):
+        key_id, sep, b64 = entry.strip().partition(":")
+        if not sep or not _KEY_ID.match(key_id):
+            raise KeyConfigError(
+                f"HULPREGIE_FIELD_KEYS entry {n} must look like '<key id>:<base64 key>'"
+            )
+        if any(k == key_id for k, _ in keys):
+            raise KeyConfigError(f"HULPREGIE_FIELD_KEYS names key id '{key_id}' twice")
+        keys.append((key_id, _decode_key(b64, f"HULPREGIE_FIELD_KEYS key '{key_id}'")))
+    return KeyRing(tuple(keys), _decode_key(index_key, "HULPREGIE_INDEX_KEY"))
+
+
+def generate_key() -> str:
+    return base64.b64encode(os.urandom(32)).decode()
+
+
+_ring: KeyRing | None = None
+
+
+def install_key_ring(ring: KeyRing) -> None:
+    """Make ``ring`` the process-wide key ring (called by create_app)."""
+    global _ring
+    _ring = ring
+
+
+def key_ring() -> KeyRing:
+    if _ring is None:
+        raise KeyConfigError("no key ring loaded: the application was not created")
+    return _ring
+
+
+class UndecryptableValue(str):
+    """Shown instead of a value that failed authentication; never silently garbage."""
+
+    def __new__(cls, reason: str):
+        obj = super().__new__(cls, "[niet te ontsleutelen]")
+        obj.reason = reason
+        return obj
+
+
+class _Encrypted(TypeDecorator):
+    impl = Text
+    cache_ok = True
+
+    def to_text(self, value):  # pragma: no cover - overridden
+        return str(value)
+
+    def from_text(self, text: str):
+        return text
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if isinstance(value, UndecryptableValue):
+            raise DecryptionError("refusing to write back a value that could not be decrypted")
+        text = self.to_text(value)
+        return key_ring().encrypt(text)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        try:
+            return self.from_text(key_ring().decrypt(value))
+        except DecryptionError as exc:
+            return UndecryptableValue(str(exc))
+
+
+class EncryptedString(_Encrypted, String):
+    """A short personal value (name, phone, e-mail), encrypted at rest.
+
+    Subclasses ``String`` only so that forms and API schemas treat it as a line of text;
+    the database column is TEXT holding the ciphertext.
+    """
+
+    def __init__(self, length: int | None = None):
+        super().__init__()
+        self.max_length = length
+
+    def to_text(self, value):
+        return str(value)
+
+
+class EncryptedText(_Encrypted, Text):
+    """Free text (card content, notes), encrypted at rest."""
+
+    def to_text(self, value):
+        return str(value)
+
+
+class EncryptedDate(_Encrypted, Date):
+    """A personal date (birth date), encrypted at rest; forms still see a date."""
+
+    def to_text(self, value):
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, str):
+            value = dt.date.fromisoformat(value)
+        return value.isoformat()
+
+    def from_text(self, text: str):
+        return dt.date.fromisoformat(text)
+
+
+def _update_blind_indexes(mapper, connection, target) -> None:
+    for source, index_column in getattr(type(target), "__blind_index__", {}).items():
+        setattr(target, index_column, key_ring().blind_index(getattr(target, source)))
+
+
+def install_blind_index(base) -> None:
+    """Keep ``__blind_index__`` columns in step with their (encrypted) source on every write."""
+    from sqlalchemy import event
+
+    if not event.contains(base, "before_insert", _update_blind_indexes):
+        event.listen(base, "before_insert", _update_blind_indexes, propagate=True)
+        event.listen(base, "before_update", _update_blind_indexes, propagate=True)
+
+
+def encrypted_columns(model) -> set[str]:
+    """Names of a model's encrypted columns."""
+    return {c.key for c in model.__table__.columns if isinstance(c.type, _Encrypted)}
