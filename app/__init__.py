@@ -46,8 +46,8 @@ def _load_keys(app: Flask) -> None:
 
 
 def _check_config(app: Flask) -> None:
-    if not app.config.get("SECRET_KEY") or len(app.config["SECRET_KEY"]) < 16:
-        raise ConfigError("SECRET_KEY is not set or shorter than 16 characters")
+    if not app.config.get("SECRET_KEY") or len(app.config["SECRET_KEY"]) < 32:
+        raise ConfigError("SECRET_KEY is not set or shorter than 32 characters")
     try:
         int(app.config["SMTP_PORT"])
     except (TypeError, ValueError):

@@ -12,11 +12,13 @@ def sync_roles(appbuilder, menu_names: dict[str, list[str]]) -> dict[str, int]:
     Returns the number of permissions per role. Admin gets everything, as FAB does.
     """
     sm = appbuilder.sm
+    for role_name in (*ROLES, sm.auth_role_public):
+        sm.find_role(role_name) or sm.add_role(role_name)
+    appbuilder.add_permissions(update_perms=True)  # every view's permissions, all to Admin
     counts = {}
     for role_name in ROLES:
-        role = sm.find_role(role_name) or sm.add_role(role_name)
-        if role_name == "Admin":
-            pvms = sm.get_all_permissions_views() if hasattr(sm, "get_all_permissions_views") else None
+        role = sm.find_role(role_name)
+        if role_name == "Admin":  # FAB gives the admin role every permission it adds
             counts[role_name] = len(role.permissions)
             continue
         wanted = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_appbuilder import ModelRestApi
-from marshmallow import ValidationError
 
 from app.core.scoping import ScopedMixin
 from app.core.validation import FieldError, SchemaCheck, model_field_checks
@@ -22,20 +21,31 @@ class ScopedModelRestApi(ScopedMixin, ModelRestApi):
     def __init__(self):
         self._init_scope()
         self.resource_name = self.resource_name or _snake(self.datamodel.obj.__name__)
-        validators = dict(self.validators_columns or {})
-        for field, fn in model_field_checks(self.datamodel.obj).items():
-            validators.setdefault(field, []).append(SchemaCheck(fn))
-        self.validators_columns = validators
+        # FAB's API takes one validator per column.
+        self.validators_columns = {
+            **{f: SchemaCheck(fn) for f, fn in model_field_checks(self.datamodel.obj).items()},
+            **(self.validators_columns or {}),
+        }
         super().__init__()
 
+    def _init_model_schemas(self):
+        super()._init_model_schemas()
+        # FAB marks every NOT NULL enum as required, even with a default: relax that.
+        columns = self.datamodel.list_columns
+        for name, field in self.add_model_schema.fields.items():
+            column = columns.get(name)
+            if column is not None and getattr(column, "default", None) is not None:
+                field.required = False
+
     # -- validation: 400 with the field named, nothing written -------------------------
+
+    def response_422(self, message=None):
+        """FAB answers bad input with 422; Hulpregie's API promises 400 naming the field."""
+        return self.response_400(message=message)
 
     def _write(self, handler, *args):
         try:
             return handler(*args)
-        except ValidationError as err:
-            self.datamodel.session.rollback()
-            return self.response_400(message=err.messages)
         except FieldError as err:
             self.datamodel.session.rollback()
             return self.response_400(message={err.field: [str(err)]})

@@ -48,6 +48,7 @@ def choice_column(enum_cls: type[Choice], *, nullable: bool = False, default=Non
         nullable=nullable,
         default=default,
         index=index,
+        info={"marshmallow_by_value": False},  # the API speaks codes, the UI Dutch labels
     )
 
 
