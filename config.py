@@ -55,7 +55,7 @@ class Config:
     # start-up never writes to the database.
     FAB_CREATE_DB = False
     FAB_UPDATE_PERMS = False
-    FAB_ADD_SECURITY_API = True
+    FAB_ADD_SECURITY_API = False  # user admin via the UI and CLI; JWT login stays
     FAB_API_SWAGGER_UI = True
     FAB_API_MAX_PAGE_SIZE = 100
     FAB_INDEX_VIEW = "app.core.views.HomeView"
@@ -71,6 +71,10 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     JWT_ACCESS_TOKEN_EXPIRES = 3600
+
+    # Uploaded evidence (consent scans): outside the web root, under instance/.
+    UPLOAD_FOLDER = str(INSTANCE_DIR / "uploads")
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
 
     # Hulpregie
     DEFAULT_PHONE_REGION = "NL"

@@ -1,2 +1,16 @@
+"""Hulpkaarten: the cards and their versions, appointments with the holder, yearly evaluations."""
+
+
 def register(appbuilder):
-    pass
+    from app.cards.api import AppointmentApi, EvaluationApi, HelpCardApi, HelpCardVersionApi
+    from app.cards.views import AppointmentView, EvaluationView, HelpCardVersionView, HelpCardView
+    from app.core.registry import add_resource
+
+    add_resource(appbuilder, HelpCardView, HelpCardApi, name="Kaarten",
+                 category="Hulpkaarten", icon="fa-address-card")
+    add_resource(appbuilder, HelpCardVersionView, HelpCardVersionApi, name="Kaartversies",
+                 category="Hulpkaarten", icon="fa-copy")
+    add_resource(appbuilder, AppointmentView, AppointmentApi, name="Afspraken",
+                 category="Hulpkaarten", icon="fa-calendar")
+    add_resource(appbuilder, EvaluationView, EvaluationApi, name="Evaluaties",
+                 category="Hulpkaarten", icon="fa-clipboard-check")

@@ -1,0 +1,36 @@
+# Hulpregie — the two commands of the README, and the ones around them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8080
+# Debian packages the test suite needs (installed with apt-get when missing).
+TEST_DEBS ?= postgresql-15
+
+.PHONY: run test install install-dev system-deps clean
+
+$(BIN)/.runtime: requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(BIN)/.dev: requirements-dev.txt $(BIN)/.runtime
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+install: $(BIN)/.runtime
+install-dev: $(BIN)/.dev
+
+system-deps:
+	@scripts/system-deps.sh $(TEST_DEBS)
+
+## make run: migrate the SQLite default, sync roles, load demo data once, serve on PORT.
+run: install
+	@PORT=$(PORT) scripts/run.sh
+
+## make test: everything the tests need, then the whole suite (SQLite and PostgreSQL 15).
+test: install-dev system-deps
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,22 @@
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+from app.contacts import schemas
+from app.contacts.models import ContactPerson
+from app.core.validation import FormCheck
+from app.core.views import ScopedModelView
+
+
+class ContactPersonView(ScopedModelView):
+    datamodel = SQLAInterface(ContactPerson)
+    list_title = "Contactpersonen"
+    show_title = "Contactpersoon"
+    add_title = "Nieuwe contactpersoon"
+    edit_title = "Contactpersoon wijzigen"
+    list_columns = schemas.LIST
+    show_columns = schemas.SHOW
+    add_columns = edit_columns = schemas.EDIT
+    search_columns = schemas.SEARCH
+    label_columns = schemas.LABELS
+    description_columns = schemas.DESCRIPTIONS
+    validators_columns = {f: [FormCheck(fn)] for f, fn in schemas.CHECKS.items()}
+    base_order = ("holder_id", "asc")

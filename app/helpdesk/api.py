@@ -1,0 +1,52 @@
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+from app.core.api import ScopedModelRestApi
+from app.core.validation import SchemaCheck
+from app.helpdesk import checks, schemas
+from app.helpdesk.models import Feedback, HelpRequest, Match, Referral
+
+
+class HelpRequestApi(ScopedModelRestApi):
+    datamodel = SQLAInterface(HelpRequest)
+    resource_name = "help_request"
+    list_columns = ["id", *schemas.HelpRequest.LIST]
+    show_columns = ["id", *schemas.HelpRequest.SHOW]
+    add_columns = edit_columns = schemas.HelpRequest.EDIT
+    search_columns = schemas.HelpRequest.SEARCH
+    label_columns = schemas.HelpRequest.LABELS
+
+
+class ReferralApi(ScopedModelRestApi):
+    datamodel = SQLAInterface(Referral)
+    resource_name = "referral"
+    list_columns = ["id", *schemas.Referral.LIST]
+    show_columns = ["id", *schemas.Referral.SHOW]
+    add_columns = edit_columns = schemas.Referral.EDIT
+    search_columns = schemas.Referral.SEARCH
+    label_columns = schemas.Referral.LABELS
+
+    def prepare_write(self, item, is_new):
+        checks.check_referral(item)
+        super().prepare_write(item, is_new)
+
+
+class MatchApi(ScopedModelRestApi):
+    datamodel = SQLAInterface(Match)
+    resource_name = "match"
+    list_columns = ["id", *schemas.Match.LIST]
+    show_columns = ["id", *schemas.Match.SHOW]
+    add_columns = edit_columns = schemas.Match.EDIT
+    search_columns = schemas.Match.SEARCH
+    label_columns = schemas.Match.LABELS
+    validators_columns = {"distance_km": SchemaCheck(checks.distance)}
+
+
+class FeedbackApi(ScopedModelRestApi):
+    datamodel = SQLAInterface(Feedback)
+    resource_name = "feedback"
+    list_columns = ["id", *schemas.Feedback.LIST]
+    show_columns = ["id", *schemas.Feedback.SHOW]
+    add_columns = edit_columns = schemas.Feedback.EDIT
+    search_columns = schemas.Feedback.SEARCH
+    label_columns = schemas.Feedback.LABELS
+    validators_columns = {"rating": SchemaCheck(checks.rating)}

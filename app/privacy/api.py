@@ -1,0 +1,19 @@
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+from app.core.api import ScopedModelRestApi
+from app.privacy import checks, schemas
+from app.privacy.models import PrivacyRequest
+
+
+class PrivacyRequestApi(ScopedModelRestApi):
+    datamodel = SQLAInterface(PrivacyRequest)
+    resource_name = "privacy_request"
+    list_columns = ["id", *schemas.LIST]
+    show_columns = ["id", *schemas.SHOW]
+    add_columns = edit_columns = schemas.EDIT
+    search_columns = schemas.SEARCH
+    label_columns = schemas.LABELS
+
+    def prepare_write(self, item, is_new):
+        checks.check_item(item)
+        super().prepare_write(item, is_new)

@@ -1,0 +1,21 @@
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+from app.core.views import ScopedModelView
+from app.privacy import checks, schemas
+from app.privacy.models import PrivacyRequest
+
+
+class PrivacyRequestView(ScopedModelView):
+    datamodel = SQLAInterface(PrivacyRequest)
+    list_title = "Privacyverzoeken"
+    show_title = "Privacyverzoek"
+    add_title = "Nieuw privacyverzoek"
+    edit_title = "Privacyverzoek wijzigen"
+    list_columns = schemas.LIST
+    show_columns = schemas.SHOW
+    add_columns = edit_columns = schemas.EDIT
+    search_columns = schemas.SEARCH
+    label_columns = schemas.LABELS
+    description_columns = schemas.DESCRIPTIONS
+    validators_columns = {"due_on": [checks.form_due], "completed_on": [checks.form_completed]}
+    base_order = ("due_on", "asc")

@@ -1,0 +1,32 @@
+from flask import g
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+from app.core.api import ScopedModelRestApi
+from app.core.validation import SchemaCheck
+from app.volunteers import checks, schemas
+from app.volunteers.models import HelpCategory, Volunteer
+
+
+class HelpCategoryApi(ScopedModelRestApi):
+    datamodel = SQLAInterface(HelpCategory)
+    resource_name = "help_category"
+    list_columns = ["id", *schemas.HelpCategory.LIST]
+    show_columns = ["id", *schemas.HelpCategory.SHOW]
+    add_columns = edit_columns = schemas.HelpCategory.EDIT
+    search_columns = schemas.HelpCategory.SEARCH
+    label_columns = schemas.HelpCategory.LABELS
+
+
+class VolunteerApi(ScopedModelRestApi):
+    datamodel = SQLAInterface(Volunteer)
+    resource_name = "volunteer"
+    list_columns = ["id", *schemas.Volunteer.LIST]
+    show_columns = ["id", *schemas.Volunteer.SHOW]
+    add_columns = edit_columns = schemas.Volunteer.EDIT
+    search_columns = schemas.Volunteer.SEARCH
+    label_columns = schemas.Volunteer.LABELS
+    validators_columns = {"max_distance_km": SchemaCheck(checks.max_distance)}
+
+    def prepare_write(self, item, is_new):
+        checks.assign_own_partner(item, g.user, self.datamodel.session)
+        super().prepare_write(item, is_new)

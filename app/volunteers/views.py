@@ -1,0 +1,42 @@
+from flask import g
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+from app.core.validation import FormCheck
+from app.core.views import ScopedModelView
+from app.volunteers import checks, schemas
+from app.volunteers.models import HelpCategory, Volunteer
+
+
+class HelpCategoryView(ScopedModelView):
+    datamodel = SQLAInterface(HelpCategory)
+    list_title = "Hulpcategorieën"
+    show_title = "Hulpcategorie"
+    add_title = "Nieuwe hulpcategorie"
+    edit_title = "Hulpcategorie wijzigen"
+    list_columns = schemas.HelpCategory.LIST
+    show_columns = schemas.HelpCategory.SHOW
+    add_columns = edit_columns = schemas.HelpCategory.EDIT
+    search_columns = schemas.HelpCategory.SEARCH
+    label_columns = schemas.HelpCategory.LABELS
+    description_columns = schemas.HelpCategory.DESCRIPTIONS
+    base_order = ("name", "asc")
+
+
+class VolunteerView(ScopedModelView):
+    datamodel = SQLAInterface(Volunteer)
+    list_title = "Vrijwilligers"
+    show_title = "Vrijwilliger"
+    add_title = "Nieuwe vrijwilliger"
+    edit_title = "Vrijwilliger wijzigen"
+    list_columns = schemas.Volunteer.LIST
+    show_columns = schemas.Volunteer.SHOW
+    add_columns = edit_columns = schemas.Volunteer.EDIT
+    search_columns = schemas.Volunteer.SEARCH
+    label_columns = schemas.Volunteer.LABELS
+    description_columns = schemas.Volunteer.DESCRIPTIONS
+    validators_columns = {"max_distance_km": [FormCheck(checks.max_distance)]}
+    base_order = ("created_at", "desc")
+
+    def prepare_write(self, item, is_new):
+        checks.assign_own_partner(item, g.user, self.datamodel.session)
+        super().prepare_write(item, is_new)

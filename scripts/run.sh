@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# `make run`: development keys on first run, migrations, roles, demo data once, then serve.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p instance
+DEV_ENV=instance/dev.env
+if [ ! -f "$DEV_ENV" ]; then
+  umask 077
+  key() { .venv/bin/python -c 'import base64,os;print(base64.b64encode(os.urandom(32)).decode())'; }
+  {
+    echo "# Development secrets made by 'make run' on $(date -I). Never use them in production."
+    echo "SECRET_KEY=$(.venv/bin/python -c 'import secrets;print(secrets.token_urlsafe(48))')"
+    echo "HULPREGIE_FIELD_KEYS=dev1:$(key)"
+    echo "HULPREGIE_INDEX_KEY=$(key)"
+  } > "$DEV_ENV"
+  echo "Made development keys in $DEV_ENV"
+fi
+# Values already in the environment win over the development file.
+while IFS='=' read -r name value; do
+  case "$name" in ''|\#*) continue ;; esac
+  [ -n "${!name:-}" ] || export "$name=$value"
+done < "$DEV_ENV"
+
+FLASK=(.venv/bin/flask --app run)
+"${FLASK[@]}" db upgrade
+"${FLASK[@]}" roles sync >/dev/null
+"${FLASK[@]}" demo load --if-empty
+echo
+echo "Hulpregie: http://127.0.0.1:${PORT:-8080}/  (stop with Ctrl-C)"
+exec "${FLASK[@]}" run --host 127.0.0.1 --port "${PORT:-8080}"
