@@ -85,13 +85,15 @@ def _channel() -> str:
     return "api" if request.path.startswith("/api/") else "ui"
 
 
-def _event(action: str, resource: str, record_id, holder_id=None, fields=None) -> AuditEvent:
+def _event(action: str, resource: str, record_id, holder_id=None, fields=None,
+           organisation_id=None) -> AuditEvent:
+    """An event; the organisation is the actor's, or the record's for CLI and jobs."""
     actor = current_actor()
     return AuditEvent(
         at=utcnow(),
         user_id=actor.user_id,
         username=actor.username,
-        organisation_id=actor.organisation_id,
+        organisation_id=actor.organisation_id or organisation_id,
         action=action,
         resource=resource,
         record_id=None if record_id is None else str(record_id),
@@ -169,7 +171,8 @@ def _write(session, flush_context):
         return
     rows = []
     for action, obj, fields in pending:
-        ev = _event(action, type(obj).__name__, obj.id, holder_of(obj), fields)
+        ev = _event(action, type(obj).__name__, obj.id, holder_of(obj), fields,
+                    getattr(obj, "organisation_id", None))
         rows.append({c: getattr(ev, c) for c in _COLUMNS})
     session.connection().execute(sa.insert(AuditEvent.__table__), rows)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import g, has_request_context
 from flask_appbuilder.models.filters import BaseFilter
-from sqlalchemy import false, or_
+from sqlalchemy import false, or_, select
 
 from security.roles import scope_for
 
@@ -78,9 +78,22 @@ def _own_partner_clause(model, partner_id: int | None):
     return None
 
 
+def staff_of(model, org_id: int | None):
+    """Logins (ab_user) that are staff of the organisation."""
+    from app.organisations.models import StaffProfile
+
+    return model.id.in_(
+        select(StaffProfile.user_id).where(StaffProfile.organisation_id == org_id)
+    )
+
+
 def scope_query(query, model, user, resource: str | None = None):
     """Restrict ``query`` on ``model`` to the rows ``user`` may see."""
     resource = resource or model.__name__
+    if model.__tablename__ == "ab_user":  # picking a colleague: staff of one's own organisation
+        if "Admin" in role_names(user):
+            return query
+        return query.filter(staff_of(model, user_organisation_id(user)))
     scope = scope_for(role_names(user), resource) if user is not None else "none"
     if scope == "all":
         return query

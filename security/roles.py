@@ -56,7 +56,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "Partner": {PL: RWD, HD: R, VC: RW, PC: R},
     "OutreachContact": {PL: RWD, VC: RW},
     "HelpCategory": {PL: R, HD: R, VC: R, PC: R},
-    "Volunteer": {PL: R, HD: R, VC: RWD, PC: RW},
+    "Volunteer": {PL: R, HD: R, VC: RWD, PC: RW, PO: R},
     "VogCheck": {VC: RWD, PC: R},
     "HelpRequest": {PL: R, HD: RWD, PO: R},
     "Referral": {PL: R, HD: RWD},

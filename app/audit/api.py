@@ -1,4 +1,4 @@
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.core.interface import ScopedInterface
 
 from app.audit import schemas
 from app.audit.models import AuditEvent
@@ -6,7 +6,7 @@ from app.core.api import ScopedModelRestApi
 
 
 class AuditEventApi(ScopedModelRestApi):
-    datamodel = SQLAInterface(AuditEvent)
+    datamodel = ScopedInterface(AuditEvent)
     resource_name = "audit_event"
     base_permissions = ["can_read"]  # append-only: not even Admin edits the log
     logs_reads = False

@@ -1,4 +1,4 @@
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.core.interface import ScopedInterface
 
 from app.cards import schemas
 from app.cards.models import Appointment, Evaluation, HelpCard, HelpCardVersion
@@ -8,7 +8,7 @@ from app.core.views import ScopedModelView
 
 
 class HelpCardVersionView(VersionRules, ScopedModelView):
-    datamodel = SQLAInterface(HelpCardVersion)
+    datamodel = ScopedInterface(HelpCardVersion)
     list_title = "Kaartversies"
     show_title = "Kaartversie"
     add_title = "Nieuwe kaartversie"
@@ -23,7 +23,7 @@ class HelpCardVersionView(VersionRules, ScopedModelView):
 
 
 class AppointmentView(ScopedModelView):
-    datamodel = SQLAInterface(Appointment)
+    datamodel = ScopedInterface(Appointment)
     list_title = "Afspraken"
     show_title = "Afspraak"
     add_title = "Nieuwe afspraak"
@@ -39,7 +39,7 @@ class AppointmentView(ScopedModelView):
 
 
 class EvaluationView(ScopedModelView):
-    datamodel = SQLAInterface(Evaluation)
+    datamodel = ScopedInterface(Evaluation)
     list_title = "Evaluaties"
     show_title = "Evaluatie"
     add_title = "Nieuwe evaluatie"
@@ -54,7 +54,7 @@ class EvaluationView(ScopedModelView):
 
 
 class HelpCardView(ScopedModelView):
-    datamodel = SQLAInterface(HelpCard)
+    datamodel = ScopedInterface(HelpCard)
     list_title = "Hulpkaarten"
     show_title = "Hulpkaart"
     add_title = "Nieuwe hulpkaart"

@@ -1,7 +1,7 @@
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.core.interface import ScopedInterface
 
 from app.coaches import schemas as s
-from app.coaches.checks import AttendeeCheck, StaffUserCheck, own_users
+from app.coaches.checks import AttendeeCheck
 from app.coaches.models import (
     Coach,
     IntervisionAttendance,
@@ -12,20 +12,18 @@ from app.coaches.models import (
 from app.core.api import ScopedModelRestApi
 
 
-class CoachApi(StaffUserCheck, ScopedModelRestApi):
-    datamodel = SQLAInterface(Coach)
+class CoachApi(ScopedModelRestApi):
+    datamodel = ScopedInterface(Coach)
     resource_name = "coach"
     list_columns = ["id", *s.COACH_LIST]
     show_columns = ["id", *s.COACH_SHOW]
     add_columns = edit_columns = s.COACH_EDIT
     search_columns = s.COACH_SEARCH
     label_columns = s.LABELS
-    staff_user_fields = ("user",)
-    add_query_rel_fields = edit_query_rel_fields = own_users("user")
 
 
 class TrainingApi(ScopedModelRestApi):
-    datamodel = SQLAInterface(Training)
+    datamodel = ScopedInterface(Training)
     resource_name = "training"
     list_columns = ["id", *s.TRAINING_LIST]
     show_columns = ["id", *s.TRAINING_SHOW]
@@ -35,7 +33,7 @@ class TrainingApi(ScopedModelRestApi):
 
 
 class IntervisionSessionApi(ScopedModelRestApi):
-    datamodel = SQLAInterface(IntervisionSession)
+    datamodel = ScopedInterface(IntervisionSession)
     resource_name = "intervision_session"
     list_columns = ["id", *s.SESSION_LIST]
     show_columns = ["id", *s.SESSION_SHOW]
@@ -45,7 +43,7 @@ class IntervisionSessionApi(ScopedModelRestApi):
 
 
 class IntervisionAttendanceApi(AttendeeCheck, ScopedModelRestApi):
-    datamodel = SQLAInterface(IntervisionAttendance)
+    datamodel = ScopedInterface(IntervisionAttendance)
     resource_name = "intervision_attendance"
     list_columns = ["id", *s.ATTENDANCE_LIST]
     show_columns = ["id", *s.ATTENDANCE_SHOW]
@@ -54,13 +52,11 @@ class IntervisionAttendanceApi(AttendeeCheck, ScopedModelRestApi):
     label_columns = s.LABELS
 
 
-class PerformanceReviewApi(StaffUserCheck, ScopedModelRestApi):
-    datamodel = SQLAInterface(PerformanceReview)
+class PerformanceReviewApi(ScopedModelRestApi):
+    datamodel = ScopedInterface(PerformanceReview)
     resource_name = "performance_review"
     list_columns = ["id", *s.REVIEW_LIST]
     show_columns = ["id", *s.REVIEW_SHOW]
     add_columns = edit_columns = s.REVIEW_EDIT
     search_columns = s.REVIEW_SEARCH
     label_columns = s.LABELS
-    staff_user_fields = ("reviewer",)
-    add_query_rel_fields = edit_query_rel_fields = own_users("reviewer")

@@ -1,7 +1,7 @@
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.core.interface import ScopedInterface
 
 from app.coaches import schemas as s
-from app.coaches.checks import AttendeeCheck, StaffUserCheck, own_users
+from app.coaches.checks import AttendeeCheck
 from app.coaches.models import (
     Coach,
     IntervisionAttendance,
@@ -13,7 +13,7 @@ from app.core.views import ScopedModelView
 
 
 class TrainingView(ScopedModelView):
-    datamodel = SQLAInterface(Training)
+    datamodel = ScopedInterface(Training)
     list_title = "Trainingen"
     show_title = "Training"
     add_title = "Nieuwe training"
@@ -27,8 +27,8 @@ class TrainingView(ScopedModelView):
     base_order = ("completed_on", "desc")
 
 
-class PerformanceReviewView(StaffUserCheck, ScopedModelView):
-    datamodel = SQLAInterface(PerformanceReview)
+class PerformanceReviewView(ScopedModelView):
+    datamodel = ScopedInterface(PerformanceReview)
     list_title = "Functioneringsgesprekken"
     show_title = "Functioneringsgesprek"
     add_title = "Nieuw functioneringsgesprek"
@@ -40,12 +40,10 @@ class PerformanceReviewView(StaffUserCheck, ScopedModelView):
     label_columns = s.LABELS
     description_columns = s.DESCRIPTIONS
     base_order = ("planned_on", "desc")
-    staff_user_fields = ("reviewer",)
-    add_form_query_rel_fields = edit_form_query_rel_fields = own_users("reviewer")
 
 
-class CoachView(StaffUserCheck, ScopedModelView):
-    datamodel = SQLAInterface(Coach)
+class CoachView(ScopedModelView):
+    datamodel = ScopedInterface(Coach)
     list_title = "Hulpkaartcoaches"
     show_title = "Hulpkaartcoach"
     add_title = "Nieuwe coach"
@@ -58,12 +56,10 @@ class CoachView(StaffUserCheck, ScopedModelView):
     description_columns = s.DESCRIPTIONS
     base_order = ("last_name", "asc")
     related_views = [TrainingView, PerformanceReviewView]
-    staff_user_fields = ("user",)
-    add_form_query_rel_fields = edit_form_query_rel_fields = own_users("user")
 
 
 class IntervisionAttendanceView(AttendeeCheck, ScopedModelView):
-    datamodel = SQLAInterface(IntervisionAttendance)
+    datamodel = ScopedInterface(IntervisionAttendance)
     list_title = "Aanwezigheid intervisie"
     show_title = "Aanwezigheid"
     add_title = "Aanwezigheid vastleggen"
@@ -78,7 +74,7 @@ class IntervisionAttendanceView(AttendeeCheck, ScopedModelView):
 
 
 class IntervisionSessionView(ScopedModelView):
-    datamodel = SQLAInterface(IntervisionSession)
+    datamodel = ScopedInterface(IntervisionSession)
     list_title = "Intervisiebijeenkomsten"
     show_title = "Intervisiebijeenkomst"
     add_title = "Nieuwe intervisiebijeenkomst"

@@ -1,5 +1,5 @@
 from flask import g
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.core.interface import ScopedInterface
 
 from app.concerns import schemas
 from app.concerns.models import Concern
@@ -7,7 +7,7 @@ from app.core.api import ScopedModelRestApi
 
 
 class ConcernApi(ScopedModelRestApi):
-    datamodel = SQLAInterface(Concern)
+    datamodel = ScopedInterface(Concern)
     resource_name = "concern"
     list_columns = ["id", *schemas.LIST]
     show_columns = ["id", *schemas.SHOW]

@@ -1,5 +1,5 @@
 from flask import g
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.core.interface import ScopedInterface
 
 from app.concerns import schemas
 from app.concerns.models import Concern
@@ -7,7 +7,7 @@ from app.core.views import ScopedModelView
 
 
 class ConcernView(ScopedModelView):
-    datamodel = SQLAInterface(Concern)
+    datamodel = ScopedInterface(Concern)
     list_title = "Signalen"
     show_title = "Signaal"
     add_title = "Nieuw signaal"

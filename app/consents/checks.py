@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import g
 
-from app.consents.models import Consent
+from app.consents.models import Consent, PrivacyNotice
 from app.consents.schemas import SUBJECTS
 from app.core.validation import FieldError
 
@@ -39,7 +39,23 @@ class ConsentRules:
 
 
 class NoticeRules:
-    """Mix into a view / API of PrivacyNotice: a version that consents refer to stays unchanged."""
+    """Mix into a view / API of PrivacyNotice: a version number is used once per organisation,
+    and a version that consents refer to stays unchanged."""
+
+    def _check_version(self, item):
+        session = self.datamodel.session
+        with session.no_autoflush:
+            taken = session.query(PrivacyNotice.id).filter(
+                PrivacyNotice.organisation_id == item.organisation_id,
+                PrivacyNotice.version == item.version,
+                PrivacyNotice.id != (item.id or 0),
+            ).first()
+        if taken is not None:
+            raise FieldError("version", f"Versie {item.version} bestaat al")
+
+    def pre_add(self, item):
+        super().pre_add(item)
+        self._check_version(item)
 
     def pre_update(self, item):
         super().pre_update(item)
@@ -49,3 +65,4 @@ class NoticeRules:
         if used is not None:
             raise FieldError("version", "Naar deze versie verwijzen toestemmingen; "
                                         "maak een nieuwe versie van de privacyverklaring")
+        self._check_version(item)

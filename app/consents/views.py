@@ -1,4 +1,4 @@
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.core.interface import ScopedInterface
 
 from app.consents import schemas
 from app.consents.models import Consent, PrivacyNotice
@@ -7,7 +7,7 @@ from app.core.views import ScopedModelView
 
 
 class ConsentView(ConsentRules, ScopedModelView):
-    datamodel = SQLAInterface(Consent)
+    datamodel = ScopedInterface(Consent)
     list_title = "Toestemmingen"
     show_title = "Toestemming"
     add_title = "Nieuwe toestemming"
@@ -22,7 +22,7 @@ class ConsentView(ConsentRules, ScopedModelView):
 
 
 class PrivacyNoticeView(NoticeRules, ScopedModelView):
-    datamodel = SQLAInterface(PrivacyNotice)
+    datamodel = ScopedInterface(PrivacyNotice)
     list_title = "Privacyverklaringen"
     show_title = "Privacyverklaring"
     add_title = "Nieuwe versie van de privacyverklaring"

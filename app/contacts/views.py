@@ -1,4 +1,4 @@
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.core.interface import ScopedInterface
 
 from app.contacts import schemas
 from app.contacts.models import ContactPerson
@@ -7,7 +7,7 @@ from app.core.views import ScopedModelView
 
 
 class ContactPersonView(ScopedModelView):
-    datamodel = SQLAInterface(ContactPerson)
+    datamodel = ScopedInterface(ContactPerson)
     list_title = "Contactpersonen"
     show_title = "Contactpersoon"
     add_title = "Nieuwe contactpersoon"

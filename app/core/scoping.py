@@ -9,7 +9,13 @@ from sqlalchemy.orm import RelationshipDirection
 from app.core.labels import LABELS
 from app.core.validation import FieldError
 from security.crypto import encrypted_columns
-from security.filters import ScopeFilter, role_names, scope_query, user_organisation_id
+from security.filters import (
+    ScopeFilter,
+    role_names,
+    scope_query,
+    staff_of,
+    user_organisation_id,
+)
 
 
 class ScopedMixin:
@@ -40,43 +46,54 @@ class ScopedMixin:
             if rel.direction is RelationshipDirection.MANYTOONE
         }
         for attr in ("add_form_query_rel_fields", "edit_form_query_rel_fields",
-                     "add_query_rel_fields", "edit_query_rel_fields"):
+                     "search_form_query_rel_fields", "add_query_rel_fields",
+                     "edit_query_rel_fields"):
             if hasattr(self, attr):
                 setattr(self, attr, {**rel_filters, **(getattr(self, attr) or {})})
 
     def prepare_write(self, item, is_new: bool) -> None:
         """Put a new record in the user's organisation and refuse links he may not see."""
+        with self.datamodel.session.no_autoflush:  # the item is not complete yet
+            self._assign_organisation(item, is_new)
+            self._check_links(item, g.user)
+
+    def _assign_organisation(self, item, is_new: bool) -> None:
+        if not hasattr(type(item), "organisation_id"):
+            return
         user = g.user
-        model = type(item)
-        if hasattr(model, "organisation_id"):
-            own_org = user_organisation_id(user)
-            is_admin = "Admin" in role_names(user)
-            if is_new and item.organisation_id is None and item.organisation is None:
-                if own_org is None:
-                    raise FieldError("organisation", "Uw account is niet aan een organisatie gekoppeld")
-                item.organisation_id = own_org
-            org_id = item.organisation_id or getattr(item.organisation, "id", None)
-            if not is_admin and org_id != own_org:
-                raise FieldError("organisation", "U kunt alleen in uw eigen organisatie vastleggen")
-        self._check_links(item, user)
+        own_org = user_organisation_id(user)
+        if is_new and item.organisation_id is None and item.organisation is None:
+            if own_org is None:
+                raise FieldError("organisation", "Uw account is niet aan een organisatie gekoppeld")
+            item.organisation_id = own_org
+        org_id = item.organisation_id or getattr(item.organisation, "id", None)
+        if "Admin" not in role_names(user) and org_id != own_org:
+            raise FieldError("organisation", "U kunt alleen in uw eigen organisatie vastleggen")
 
     def _check_links(self, item, user) -> None:
+        """Every many-to-one link must point at a record the user may see, in the same
+        organisation as ``item`` (logins: staff of that organisation)."""
         session = self.datamodel.session
         org_id = getattr(item, "organisation_id", None) or getattr(
             getattr(item, "organisation", None), "id", None
         )
         for rel in inspect(type(item)).relationships:
-            if rel.direction is not RelationshipDirection.MANYTOONE:
+            if rel.direction is not RelationshipDirection.MANYTOONE or rel.key == "organisation":
                 continue
             target_cls = rel.mapper.class_
-            if not hasattr(target_cls, "organisation_id") or rel.key == "organisation":
+            is_login = target_cls.__tablename__ == "ab_user"
+            if not (is_login or hasattr(target_cls, "organisation_id")):
                 continue
             target = getattr(item, rel.key)
             fk = next(iter(rel.local_columns)).key
             target_id = target.id if target is not None else getattr(item, fk, None)
             if target_id is None:
                 continue
-            visible = scope_query(session.query(target_cls.id, target_cls.organisation_id),
-                                  target_cls, user).filter(target_cls.id == target_id).one_or_none()
-            if visible is None or (org_id is not None and visible.organisation_id != org_id):
+            query = scope_query(session.query(target_cls), target_cls, user)
+            if org_id is not None:
+                query = query.filter(
+                    staff_of(target_cls, org_id) if is_login
+                    else target_cls.organisation_id == org_id
+                )
+            if query.filter(target_cls.id == target_id).first() is None:
                 raise FieldError(rel.key, "Dit gekoppelde record bestaat niet of is niet toegankelijk")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from flask import g
+from flask_appbuilder.fieldwidgets import Select2Widget
+from wtforms import SelectField
+from wtforms.validators import Optional
 from flask_appbuilder import IndexView, ModelView, expose
 
 from app.core.scoping import ScopedMixin
@@ -28,7 +31,23 @@ class ScopedModelView(ScopedMixin, ModelView):
         for field, fn in checks.items():
             validators.setdefault(field, []).append(FormCheck(fn))
         self.validators_columns = validators
+        for attr, columns in (("add_form_extra_fields", self.add_columns),
+                              ("edit_form_extra_fields", self.edit_columns)):
+            optional = self._optional_choice_fields(columns or [])
+            setattr(self, attr, {**optional, **(getattr(self, attr) or {})})
         super().__init__(**kwargs)
+
+    def _optional_choice_fields(self, columns) -> dict:
+        """FAB's enum field has no empty choice: an optional choice would always get the
+        first value. Offer '—' for every nullable enum column in the form."""
+        fields = {}
+        for column in self.datamodel.obj.__table__.columns:
+            enum_cls = getattr(column.type, "enum_class", None)
+            if column.key in columns and column.nullable and enum_cls is not None:
+                fields[column.key] = optional_choice(
+                    enum_cls, self.label_columns.get(column.key, column.key),
+                    (self.description_columns or {}).get(column.key, ""))
+        return fields
 
     def _get_show_widget(self, pk, item, **kwargs):
         if self.logs_reads:
@@ -47,6 +66,17 @@ class ScopedModelView(ScopedMixin, ModelView):
 
     def pre_update(self, item):
         self.prepare_write(item, is_new=False)
+
+
+def optional_choice(enum_cls, label: str, description: str = "") -> SelectField:
+    def coerce(value):
+        if value is None or isinstance(value, enum_cls):
+            return value
+        return enum_cls[value] if value else None
+
+    return SelectField(label, description=description, coerce=coerce, validators=[Optional()],
+                       choices=[("", "—"), *((m.name, str(m.value)) for m in enum_cls)],
+                       widget=Select2Widget())
 
 
 class HomeView(IndexView):

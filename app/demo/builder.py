@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from app.core.models import utcnow
 from app.demo import texts as T
 
 MAIN_ORG = "Hulpkaart Utrecht e.o."
@@ -130,7 +131,7 @@ def regions(rows: list[Pc4]) -> tuple[list[Pc4], list[Pc4]]:
 # ---- the builder ----------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(eq=False)
 class OrgCtx:
     key: str
     org: object
@@ -146,6 +147,8 @@ class OrgCtx:
     cards: list = field(default_factory=list)
     volunteers: list = field(default_factory=list)
     requests: list = field(default_factory=list)
+    control_room_consents: int = 0
+    by_category: dict | None = None  # HelpCategory -> approved volunteers (for matching)
 
 
 class DemoBuilder:
@@ -161,6 +164,8 @@ class DemoBuilder:
         self.session, self.sm = session, sm
         self.rng = random.Random(seed)
         self.today = today or dt.date.today()
+        # Timestamps are naive UTC like the models' defaults; nothing that happened lies ahead.
+        self.now = utcnow().replace(second=0, microsecond=0) - dt.timedelta(minutes=5)
         self.main_region, self.second_region = regions(pc4_rows)
         if not self.main_region or not self.second_region:
             raise DemoDataError("PC4-bestand bevat geen adrespostcodes rond Utrecht en Zeist")
@@ -169,6 +174,7 @@ class DemoBuilder:
         self.counts: dict[str, int] = {}
         self._phones: set[str] = set()
         self._dist_cache: dict[tuple[str, str], float] = {}
+        self.pc4_of: dict[int, Pc4] = {}  # id(volunteer or request) -> its PC4
 
     # ---- small helpers ----------------------------------------------------------------
 
@@ -188,15 +194,21 @@ class DemoBuilder:
     def days_ago(self, lo: int, hi: int) -> dt.date:
         return self.today - dt.timedelta(days=self.rng.randint(lo, hi))
 
-    @staticmethod
-    def weekday(day: dt.date) -> dt.date:
+    def weekday(self, day: dt.date) -> dt.date:
+        """The nearest working day: earlier for a past date, later for a future one."""
+        step = dt.timedelta(days=-1 if day <= self.today else 1)
         while day.weekday() >= 5:
-            day += dt.timedelta(days=1)
+            day += step
         return day
 
     def at(self, day: dt.date, hours=(9, 10, 11, 13, 14, 15, 16)) -> dt.datetime:
+        """A time on (the nearest working day to) ``day``; never later than now for today."""
         day = self.weekday(day)
-        return dt.datetime.combine(day, dt.time(self.pick(hours), self.pick((0, 15, 30, 45))))
+        moment = dt.datetime.combine(day, dt.time(self.pick(hours), self.pick((0, 15, 30, 45))))
+        return self.past(moment) if day <= self.today else moment
+
+    def past(self, moment: dt.datetime) -> dt.datetime:
+        return min(moment, self.now)
 
     def _unique_digits(self, prefix: str, n: int) -> str:
         while True:
@@ -277,7 +289,6 @@ class DemoBuilder:
             email=f"info@{DOMAINS['second']}", phone="030-6912345")), self.second_region,
             DOMAINS["second"], "HKH")
         self._phones.update({"0302345678", "0306912345"})
-        self.session.add_all(self.objects)
         self.ctxs = {"main": main, "second": second}
 
         self.categories = self.help_categories()
@@ -286,8 +297,8 @@ class DemoBuilder:
         self.notices(main, ["1.0", "1.1"])
         self.notices(second, ["1.0"])
 
-        small_holders = max(2, min(5, n_holders // 4))
-        small_volunteers = max(3, n_volunteers // 10)
+        # The options count the main organisation; the second one stays small.
+        small_holders, small_volunteers = 3, max(3, n_volunteers // 10)
         self.coaches(main, max(5, math.ceil(n_holders / 7)), linked_user="coach")
         self.coaches(second, 2, linked_user="coach2")
         self.intervision(main, guest_from=second)
@@ -295,11 +306,10 @@ class DemoBuilder:
         for ctx, n in ((main, n_holders), (second, small_holders)):
             for i in range(n):
                 self.holder(ctx, i)
-        for ctx, n in ((main, n_volunteers - small_volunteers if n_volunteers > 6 else n_volunteers),
-                       (second, small_volunteers)):
+        for ctx, n in ((main, n_volunteers), (second, small_volunteers)):
             for _ in range(n):
                 self.volunteer(ctx)
-        for ctx, n in ((main, max(16, n_volunteers // 2)), (second, max(3, small_volunteers // 3))):
+        for ctx, n in ((main, max(16, n_volunteers // 2)), (second, 3)):
             for i in range(n):
                 self.help_request(ctx, i)
         self.concerns(main)
@@ -354,7 +364,6 @@ class DemoBuilder:
 
     def users(self) -> None:
         StaffProfile = self.m["organisations"].StaffProfile
-        self.session.add_all(self.objects)
         for username, role_name, first, last, org_key, partner_key in STAFF:
             ctx = self.ctxs[org_key]
             existing = self.sm.find_user(username=username)
@@ -380,8 +389,7 @@ class DemoBuilder:
 
     def notices(self, ctx: OrgCtx, versions: list[str]) -> None:
         PrivacyNotice = self.m["consents"].PrivacyNotice
-        starts = [self.today - dt.timedelta(days=d) for d in (900, 200)][-len(versions):] if len(versions) > 1 \
-            else [self.today - dt.timedelta(days=900)]
+        starts = [self.today - dt.timedelta(days=d) for d in (900, 200)[:len(versions)]]
         for version, effective in zip(versions, starts):
             body = (
                 f"{ctx.org.name} verwerkt uw persoonsgegevens om samen met u een Hulpkaart te maken "
@@ -413,7 +421,7 @@ class DemoBuilder:
                 first, last, _ = self.person()
             started = self.days_ago(180, 5 * 365)
             coach = self.add(m.Coach(
-                organisation=ctx.org, user=user, user_id=user.id if user is not None else None,
+                organisation=ctx.org, user=user,
                 first_name=first, last_name=last,
                 email=f"{linked_user}@{ctx.domain}" if user is not None else self.email(first, last, ctx.domain),
                 phone=self.mobile(), competences=self.pick(T.COACH_COMPETENCES),
@@ -458,8 +466,8 @@ class DemoBuilder:
             held = day <= self.today
             session = self.add(m.IntervisionSession(
                 organisation=ctx.org, held_on=day,
-                facilitator=(f"{facilitator.first_name} {facilitator.last_name}" if facilitator
-                             else "Marjolein Kok (MEE)") if n % 3 else "Marjolein Kok (MEE)",
+                facilitator=f"{facilitator.first_name} {facilitator.last_name}"
+                if facilitator and n % 3 else "Marjolein Kok (MEE)",
                 topics="; ".join(self.rng.sample(T.INTERVISION_TOPICS, 2)),
                 notes=("Casus ingebracht door een coach; afspraken vastgelegd in het coachoverleg."
                        if held else None),
@@ -478,10 +486,11 @@ class DemoBuilder:
                     guest_organisation=guest_from.org.name, present=True))
 
     def assign_coach(self, ctx: OrgCtx):
+        """The least loaded active coach (the demo login's coach first when tied)."""
         active = [c for c in ctx.coaches if c.active]
-        low = min(ctx.load[id(c)] / c.max_caseload for c in active)
-        candidates = [c for c in active if ctx.load[id(c)] / c.max_caseload == low]
-        coach = candidates[0] if ctx.load[id(active[0])] / active[0].max_caseload == low else self.pick(candidates)
+        ties = [self.rng.random() for _ in active]
+        coach = min(zip(active, ties), key=lambda ct: (
+            ctx.load[id(ct[0])] / ct[0].max_caseload, ct[0] is not ctx.coaches[0], ct[1]))[0]
         ctx.load[id(coach)] += 1
         return coach
 
@@ -490,7 +499,7 @@ class DemoBuilder:
     def holder(self, ctx: OrgCtx, i: int) -> None:
         h, c = self.m["holders"], self.m["cards"]
         status = STATUS_CYCLE[i] if i < len(STATUS_CYCLE) else self.weighted(STATUS_WEIGHTS)
-        first, last, gender = self.person()
+        first, last, _ = self.person()
         pc4 = self.pick(ctx.region)
         address, postcode = self.address(pc4)
         profile = self.pick(list(T.PROFILES))
@@ -517,7 +526,7 @@ class DemoBuilder:
             next_evaluation_on=tl.get("next_eval"), ended_on=tl.get("ended"),
         ))
         ctx.cards.append(card)
-        contacts = self.contact_persons(ctx, holder, gender, tl)
+        contacts = self.contact_persons(ctx, holder, self.today.year - birth.year, tl)
         self.card_versions(ctx, card, coach, profile, tl, status)
         self.appointments(ctx, holder, card, coach, tl, making_choice, contacts)
         self.evaluations(ctx, card, coach, tl, status)
@@ -573,16 +582,22 @@ class DemoBuilder:
             tl["next_eval"] = None
         return tl
 
-    def contact_persons(self, ctx: OrgCtx, holder, gender: str, tl: dict) -> list:
+    def contact_persons(self, ctx: OrgCtx, holder, age: int, tl: dict) -> list:
+        """One to three contact persons, added at the intro meeting (none before it)."""
         ContactPerson = self.m["contacts"].ContactPerson
         contacts = []
         n = 0 if "intro" not in tl or tl["intro"] > self.today else self.rng.choice((1, 2, 2, 2, 3))
+        fitting = [r for r in T.RELATIONS_FAMILY if r[3][0] <= age <= r[3][1]]
         for priority in range(1, n + 1):
             professional = priority > 1 and self.rng.random() < 0.35
-            first, last, _ = self.person()
-            if not professional and self.rng.random() < 0.5:
-                last = holder.last_name  # family
-            relation = self.pick(T.RELATIONS_PROFESSIONAL if professional else T.RELATIONS_FAMILY)
+            if professional:
+                relation = self.pick(T.RELATIONS_PROFESSIONAL)
+                first, last, _ = self.person()
+            else:
+                relation, gender, family, _ = self.pick(fitting)
+                first, last, _ = self.person(gender)
+                if family:
+                    last = holder.last_name
             contacts.append(self.add(ContactPerson(
                 organisation=ctx.org, holder=holder, name=f"{first} {last}", relation=relation,
                 phone=self.pick((self.landline, self.mobile))() if professional else self.mobile(),
@@ -595,9 +610,7 @@ class DemoBuilder:
         c = self.m["cards"]
         if "drafting" not in tl:
             return
-        created_by = coach.user_id if coach is not None and coach.user is not None else None
-        if coach is not None and coach.user is not None and created_by is None:
-            created_by = coach.user.id
+        created_by = coach.user.id if coach is not None and coach.user is not None else None
 
         def content(partial: bool) -> dict:
             texts = T.PROFILES[profile]
@@ -632,7 +645,7 @@ class DemoBuilder:
         Kind, St = c.AppointmentKind, c.AppointmentStatus
         if coach is None:
             return
-        relative = next((p for p in contacts if p.relation in T.RELATIONS_FAMILY), None)
+        relative = next((p for p in contacts if p.relation in T.FAMILY_WORDS), None)
 
         def attendees(choice):
             people = ["houder", "coach"]
@@ -716,12 +729,14 @@ class DemoBuilder:
                 registration.withdrawn_at = registration.given_at + dt.timedelta(hours=1)
             registration.withdrawal_method = "mondeling bij de coach"
             registration.withdrawal_reason = "Houder wil niet langer geregistreerd staan."
-        if tl.get("issued") and status not in ("withdrawn",) and self.rng.random() < 0.4:
+        # Explicit consent for the police control room: the first three issued cards of an
+        # organisation, then about four in ten; the third one has been withdrawn again.
+        if tl.get("issued") and status != "withdrawn" and (
+                ctx.control_room_consents < 3 or self.rng.random() < 0.4):
             cr = consent(P.control_room, tl["approved"], holder=holder)
             card.control_room_sections = "loss_of_control_signs,how_to_help,what_not_to_do"
-            ctx.__dict__.setdefault("_cr", 0)
-            ctx._cr += 1
-            if ctx._cr == 2 or status == "ended":
+            ctx.control_room_consents += 1
+            if ctx.control_room_consents == 3 or status == "ended":
                 cr.withdrawn_at = max(self.at(ended or self.days_ago(5, 30)),
                                       cr.given_at + dt.timedelta(hours=1))
                 cr.withdrawal_method = "schriftelijk"
@@ -762,8 +777,7 @@ class DemoBuilder:
                    "inactive": "Tijdelijk gestopt (verhuisd of geen tijd)."}.get(status),
             categories=self.rng.sample(list(self.categories.values()), self.rng.randint(1, 4)),
         ))
-        volunteer._demo_pc4 = pc4
-        volunteer._demo_since = registered
+        self.pc4_of[id(volunteer)] = pc4
         ctx.volunteers.append(volunteer)
         vog = []
         profile = "Algemeen screeningsprofiel, functieaspect: zorgdragen voor kwetsbare personen"
@@ -808,23 +822,27 @@ class DemoBuilder:
         k = self.m["consents"]
         RS = hd.RequestStatus
         status = REQUEST_CYCLE[i] if i < len(REQUEST_CYCLE) else self.weighted(REQUEST_WEIGHTS)
-        category_name = self.pick(list(self.categories))
-        category = self.categories[category_name]
+        refusal = self.pick(T.REJECT_REASONS) if status in ("rejected", "referred") else None
+        if refusal:
+            category_name, description = refusal[2], refusal[3]
+        else:
+            category_name = self.pick(list(self.categories))
+            description = self.pick(T.REQUEST_TEXTS[category_name])
+        category = self.categories.get(category_name)
         pc4 = self.pick(ctx.region)
         address, postcode = self.address(pc4)
         channel = self.pick(list(hd.RequestChannel))
-        first, last, gender = self.person()
+        lower = description.lower()
+        first, last, gender = self.person("m" if "meneer" in lower else "f" if "mevrouw" in lower else None)
         age = {"new": (0, 3), "accepted": (1, 10), "rejected": (3, 60), "referred": (3, 90),
                "matched": (3, 25), "closed": (20, 300)}[status]
         received = self.at(self.days_ago(*age), hours=tuple(range(8, 20)))
         helpdesk = ctx.users.get("helpdesk")
-        intake = None if status == "new" else received + dt.timedelta(hours=self.rng.randint(1, 48))
-        if intake is not None and intake.date() > self.today:
-            intake = received + dt.timedelta(minutes=30)
+        intake = None if status == "new" else self.past(received + dt.timedelta(hours=self.rng.randint(1, 48)))
         title = "mevrouw" if gender == "f" else "meneer"
         request = self.add(hd.HelpRequest(
             organisation=ctx.org, channel=channel, status=RS[status], category=category,
-            description=self.pick(T.REQUEST_TEXTS[category_name]),
+            description=description,
             requester_name=f"{first} {last}", requester_phone=self.pick((self.mobile, self.landline))(),
             requester_email=self.email(first, last) if channel is hd.RequestChannel.web else None,
             requester_address=f"{address}, {postcode} {pc4.town}", pc4=pc4.code,
@@ -833,16 +851,16 @@ class DemoBuilder:
             wanted_on=received.date() + dt.timedelta(days=self.rng.randint(3, 21)),
             intake_by_id=helpdesk.id if intake and helpdesk else None, intake_at=intake,
         ))
-        request._demo_pc4 = pc4
+        self.pc4_of[id(request)] = pc4
         ctx.requests.append(request)
         if status in ("rejected", "referred"):
-            partner_key, reason = self.pick(T.REJECT_REASONS)
+            partner_key, elsewhere, _, _, reason = refusal
             partner = ctx.partners.get(partner_key)
             request.decision_reason = reason
             self.add(hd.Referral(
                 organisation=ctx.org, help_request=request, partner=partner,
-                organisation_name=None if partner else "Verhuisservice Stichtse Vecht",
-                reason=reason, referred_at=intake + dt.timedelta(minutes=20),
+                organisation_name=None if partner else elsewhere,
+                reason=reason, referred_at=self.past(intake + dt.timedelta(minutes=20)),
                 referred_by_id=helpdesk.id if helpdesk else None,
                 notes=f"{title.capitalize()} is telefonisch op de hoogte gebracht."))
             if partner is not None:
@@ -858,12 +876,26 @@ class DemoBuilder:
             self.matches(ctx, request, status, intake)
 
     def candidates(self, ctx: OrgCtx, request) -> list[tuple[float, object]]:
-        approved = [v for v in ctx.volunteers if v.status is self.m["volunteers"].VolunteerStatus.approved]
-        with_cat = [v for v in approved if request.category in v.categories] or approved
-        scored = [(self.dist(request._demo_pc4, v._demo_pc4), v) for v in with_cat]
-        near = [s for s in scored if s[0] <= s[1].max_distance_km] or scored
-        near.sort(key=lambda s: (s[0], ctx.volunteers.index(s[1]) if len(near) < 50 else 0))
-        return near[:5]
+        """Up to two approved volunteers for the request's category, within their reach."""
+        if ctx.by_category is None:
+            VS = self.m["volunteers"].VolunteerStatus
+            approved = [v for v in ctx.volunteers if v.status is VS.approved]
+            ctx.by_category = {None: approved}
+            for v in approved:
+                for cat in v.categories:
+                    ctx.by_category.setdefault(cat.name, []).append(v)
+        wanted = request.category.name if request.category is not None else None
+        pool = ctx.by_category.get(wanted) or ctx.by_category[None]
+        here = self.pc4_of[id(request)]
+        scored = [(self.dist(here, self.pc4_of[id(v)]), n, v) for n, v in enumerate(pool)]
+        near = [s for s in scored if s[0] <= s[2].max_distance_km] or sorted(scored)[:5]
+        # The helpdesk picks someone near, not always the very nearest: weigh by closeness.
+        picked = []
+        while near and len(picked) < 2:
+            d, n, v = self.rng.choices(near, weights=[1 / (1 + s[0]) ** 2 for s in near])[0]
+            near = [s for s in near if s[1] != n]
+            picked.append((d, v))
+        return picked
 
     def matches(self, ctx: OrgCtx, request, status: str, intake: dt.datetime) -> None:
         hd = self.m["helpdesk"]
@@ -874,9 +906,7 @@ class DemoBuilder:
             request.decision_reason = "Past bij de burenhulp; nog geen vrijwilliger beschikbaar."
             return
         helpdesk = ctx.users.get("helpdesk")
-        matched_at = intake + dt.timedelta(hours=self.rng.randint(2, 72))
-        if matched_at.date() > self.today:
-            matched_at = intake + dt.timedelta(hours=1)
+        matched_at = self.past(intake + dt.timedelta(hours=self.rng.randint(2, 72)))
         used = 0
         if len(candidates) > 1 and self.rng.random() < 0.2:
             d, v = candidates[0]
@@ -884,7 +914,7 @@ class DemoBuilder:
                               matched_at=matched_at, distance_km=Decimal(f"{d:.2f}"),
                               matched_by_id=helpdesk.id if helpdesk else None))
             used = 1
-            matched_at += dt.timedelta(hours=4)
+            matched_at = self.past(matched_at + dt.timedelta(hours=4))
         d, v = candidates[used]
         if status == "closed":
             match_status = MS.completed
@@ -896,8 +926,7 @@ class DemoBuilder:
             feedback_due_on=matched_at.date() + dt.timedelta(days=14),
             matched_by_id=helpdesk.id if helpdesk else None))
         if status == "closed":
-            when = min(matched_at + dt.timedelta(days=self.rng.randint(7, 20)),
-                       dt.datetime.combine(self.today, dt.time(12, 0)))
+            when = self.past(matched_at + dt.timedelta(days=self.rng.randint(7, 20)))
             self.add(hd.Feedback(organisation=ctx.org, match=match, respondent=hd.Respondent.requester,
                                  received_at=when, rating=self.pick((3, 4, 4, 5, 5, 5)),
                                  comment=self.pick(T.FEEDBACK_REQUESTER)))
@@ -913,7 +942,7 @@ class DemoBuilder:
         K, S = c.ConcernKind, c.ConcernStatus
         raiser = ctx.users.get("projectleider") or ctx.users.get("coach2")
         raised_by = raiser.id if raiser else None
-        now = dt.datetime.combine(self.today, dt.time(10, 0))
+        now = self.now
         self.add(c.Concern(
             organisation=ctx.org, kind=K.few_requests, status=S.open, raised_by_id=raised_by,
             raised_at=now - dt.timedelta(days=6),

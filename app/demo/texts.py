@@ -41,10 +41,18 @@ STREETS_GENERIC = (
     "Stationsweg", "Slotlaan", "Bosweg", "Hoflaan", "Meidoornlaan", "Prinses Marijkelaan",
 )
 
+# Relations of a contact person to the holder: (relation, gender of the contact person,
+# shares the holder's surname, fits a holder of this age range).
 RELATIONS_FAMILY = (
-    "moeder", "vader", "zus", "broer", "dochter", "zoon", "partner", "echtgenote",
-    "buurvrouw", "buurman", "vriendin", "vriend", "tante", "nicht",
+    ("moeder", "f", True, (18, 60)), ("vader", "m", True, (18, 60)),
+    ("zus", "f", True, (18, 90)), ("broer", "m", True, (18, 90)),
+    ("dochter", "f", True, (45, 90)), ("zoon", "m", True, (45, 90)),
+    ("partner", None, False, (18, 90)), ("buurvrouw", "f", False, (18, 90)),
+    ("buurman", "m", False, (18, 90)), ("vriendin", "f", False, (18, 90)),
+    ("vriend", "m", False, (18, 90)), ("tante", "f", False, (18, 45)),
+    ("nicht", "f", False, (30, 90)), ("neef", "m", False, (30, 90)),
 )
+FAMILY_WORDS = tuple(r[0] for r in RELATIONS_FAMILY)
 RELATIONS_PROFESSIONAL = (
     "persoonlijk begeleider", "ambulant begeleider", "mentor", "behandelaar GGZ",
     "casemanager", "wijkverpleegkundige",
@@ -117,12 +125,24 @@ REQUEST_TEXTS = {
     ),
 }
 
+# Requests that do not fit: (partner key, where to refer without such a partner,
+# category or None, what was asked, the reason for the decision).
 REJECT_REASONS = (
-    ("care", "De vraag gaat om persoonlijke verzorging; dat is werk voor de thuiszorg, niet voor een vrijwilliger."),
-    ("neighbourhood_team", "Er spelen schulden en eenzaamheid; het buurtteam kan dit beter oppakken."),
-    ("municipality", "Een traplift valt onder de Wmo; doorverwezen naar het Wmo-loket van de gemeente."),
-    ("welfare", "Structurele begeleiding bij administratie; doorverwezen naar de formulierenbrigade."),
-    ("other", "Het gaat om een verhuizing met groot vervoer; dat valt buiten de burenhulp."),
+    ("care", "de thuiszorg in de wijk", "maaltijd",
+     "Meneer heeft na een val elke ochtend hulp nodig bij wassen en aankleden, en bij het ontbijt.",
+     "Persoonlijke verzorging is werk voor de thuiszorg, niet voor een vrijwilliger."),
+    ("neighbourhood_team", "het sociaal team van de gemeente", "formulieren invullen",
+     "Mevrouw heeft een stapel onbetaalde rekeningen, weet niet waar te beginnen en voelt zich alleen.",
+     "Er spelen schulden en eenzaamheid; het buurtteam kan dit beter oppakken."),
+    ("municipality", "het Wmo-loket van de gemeente", None,
+     "Meneer kan de trap niet meer op en vraagt of iemand een traplift kan regelen.",
+     "Een traplift valt onder de Wmo; doorverwezen naar het Wmo-loket van de gemeente."),
+    ("welfare", "de formulierenbrigade", "formulieren invullen",
+     "Zoekt iemand die elke maand de hele administratie bijhoudt.",
+     "Structurele hulp bij de administratie; doorverwezen naar de formulierenbrigade."),
+    (None, "een verhuisbedrijf", "verhuisdozen inpakken",
+     "Hulp bij de verhuizing van een hele woning, met vervoer van de meubels in een bus.",
+     "Het gaat om een verhuizing met groot vervoer; dat valt buiten de burenhulp."),
 )
 
 FEEDBACK_REQUESTER = (

@@ -1,4 +1,4 @@
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.core.interface import ScopedInterface
 
 from app.core.api import ScopedModelRestApi
 from app.core.validation import SchemaCheck
@@ -7,7 +7,7 @@ from app.helpdesk.models import Feedback, HelpRequest, Match, Referral
 
 
 class HelpRequestApi(ScopedModelRestApi):
-    datamodel = SQLAInterface(HelpRequest)
+    datamodel = ScopedInterface(HelpRequest)
     resource_name = "help_request"
     list_columns = ["id", *schemas.HelpRequest.LIST]
     show_columns = ["id", *schemas.HelpRequest.SHOW]
@@ -17,7 +17,7 @@ class HelpRequestApi(ScopedModelRestApi):
 
 
 class ReferralApi(ScopedModelRestApi):
-    datamodel = SQLAInterface(Referral)
+    datamodel = ScopedInterface(Referral)
     resource_name = "referral"
     list_columns = ["id", *schemas.Referral.LIST]
     show_columns = ["id", *schemas.Referral.SHOW]
@@ -31,7 +31,7 @@ class ReferralApi(ScopedModelRestApi):
 
 
 class MatchApi(ScopedModelRestApi):
-    datamodel = SQLAInterface(Match)
+    datamodel = ScopedInterface(Match)
     resource_name = "match"
     list_columns = ["id", *schemas.Match.LIST]
     show_columns = ["id", *schemas.Match.SHOW]
@@ -42,7 +42,7 @@ class MatchApi(ScopedModelRestApi):
 
 
 class FeedbackApi(ScopedModelRestApi):
-    datamodel = SQLAInterface(Feedback)
+    datamodel = ScopedInterface(Feedback)
     resource_name = "feedback"
     list_columns = ["id", *schemas.Feedback.LIST]
     show_columns = ["id", *schemas.Feedback.SHOW]

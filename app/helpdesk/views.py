@@ -1,4 +1,4 @@
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.core.interface import ScopedInterface
 
 from app.core.validation import FormCheck
 from app.core.views import ScopedModelView
@@ -7,7 +7,7 @@ from app.helpdesk.models import Feedback, HelpRequest, Match, Referral
 
 
 class ReferralView(ScopedModelView):
-    datamodel = SQLAInterface(Referral)
+    datamodel = ScopedInterface(Referral)
     list_title = "Doorverwijzingen"
     show_title = "Doorverwijzing"
     add_title = "Nieuwe doorverwijzing"
@@ -23,7 +23,7 @@ class ReferralView(ScopedModelView):
 
 
 class FeedbackView(ScopedModelView):
-    datamodel = SQLAInterface(Feedback)
+    datamodel = ScopedInterface(Feedback)
     list_title = "Feedback"
     show_title = "Feedback"
     add_title = "Nieuwe feedback"
@@ -39,7 +39,7 @@ class FeedbackView(ScopedModelView):
 
 
 class MatchView(ScopedModelView):
-    datamodel = SQLAInterface(Match)
+    datamodel = ScopedInterface(Match)
     list_title = "Koppelingen"
     show_title = "Koppeling"
     add_title = "Nieuwe koppeling"
@@ -56,7 +56,7 @@ class MatchView(ScopedModelView):
 
 
 class HelpRequestView(ScopedModelView):
-    datamodel = SQLAInterface(HelpRequest)
+    datamodel = ScopedInterface(HelpRequest)
     list_title = "Hulpvragen"
     show_title = "Hulpvraag"
     add_title = "Nieuwe hulpvraag"

@@ -1,4 +1,4 @@
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.core.interface import ScopedInterface
 
 from app.core.api import ScopedModelRestApi
 from app.holders import schemas
@@ -6,7 +6,7 @@ from app.holders.models import Holder
 
 
 class HolderApi(ScopedModelRestApi):
-    datamodel = SQLAInterface(Holder)
+    datamodel = ScopedInterface(Holder)
     resource_name = "holder"
     list_columns = ["id", *schemas.LIST]
     show_columns = ["id", *schemas.SHOW]

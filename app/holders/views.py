@@ -1,4 +1,4 @@
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.core.interface import ScopedInterface
 
 from app.core.views import ScopedModelView
 from app.holders import schemas
@@ -6,7 +6,7 @@ from app.holders.models import Holder
 
 
 class HolderView(ScopedModelView):
-    datamodel = SQLAInterface(Holder)
+    datamodel = ScopedInterface(Holder)
     list_title = "Hulpkaarthouders"
     show_title = "Hulpkaarthouder"
     add_title = "Nieuwe hulpkaarthouder"

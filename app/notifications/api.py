@@ -1,4 +1,4 @@
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.core.interface import ScopedInterface
 
 from app.core.api import ScopedModelRestApi
 from app.notifications import schemas
@@ -6,7 +6,7 @@ from app.notifications.models import Notification
 
 
 class NotificationApi(ScopedModelRestApi):
-    datamodel = SQLAInterface(Notification)
+    datamodel = ScopedInterface(Notification)
     resource_name = "notification"
     base_permissions = ["can_read"]  # the outbox is written by workflows only
     logs_reads = False

@@ -1,4 +1,4 @@
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.core.interface import ScopedInterface
 
 from app.core.api import ScopedModelRestApi
 from app.organisations import schemas as s
@@ -6,7 +6,7 @@ from app.organisations.models import Organisation, StaffProfile
 
 
 class OrganisationApi(ScopedModelRestApi):
-    datamodel = SQLAInterface(Organisation)
+    datamodel = ScopedInterface(Organisation)
     resource_name = "organisation"
     list_columns = ["id", *s.ORG_LIST]
     show_columns = ["id", *s.ORG_SHOW]
@@ -16,7 +16,7 @@ class OrganisationApi(ScopedModelRestApi):
 
 
 class StaffProfileApi(ScopedModelRestApi):
-    datamodel = SQLAInterface(StaffProfile)
+    datamodel = ScopedInterface(StaffProfile)
     resource_name = "staff_profile"
     list_columns = ["id", *s.STAFF_LIST]
     show_columns = ["id", *s.STAFF_SHOW]

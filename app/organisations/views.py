@@ -1,4 +1,4 @@
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.core.interface import ScopedInterface
 
 from app.core.views import ScopedModelView
 from app.organisations import schemas as s
@@ -6,7 +6,7 @@ from app.organisations.models import Organisation, StaffProfile
 
 
 class OrganisationView(ScopedModelView):
-    datamodel = SQLAInterface(Organisation)
+    datamodel = ScopedInterface(Organisation)
     list_title = "Organisaties"
     show_title = "Organisatie"
     add_title = "Nieuwe organisatie"
@@ -21,7 +21,7 @@ class OrganisationView(ScopedModelView):
 
 
 class StaffProfileView(ScopedModelView):
-    datamodel = SQLAInterface(StaffProfile)
+    datamodel = ScopedInterface(StaffProfile)
     list_title = "Medewerkers"
     show_title = "Medewerker"
     add_title = "Medewerker aan organisatie koppelen"

@@ -1,4 +1,4 @@
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.core.interface import ScopedInterface
 
 from app.core.api import ScopedModelRestApi
 from app.partners import schemas as s
@@ -6,7 +6,7 @@ from app.partners.models import OutreachContact, Partner
 
 
 class PartnerApi(ScopedModelRestApi):
-    datamodel = SQLAInterface(Partner)
+    datamodel = ScopedInterface(Partner)
     resource_name = "partner"
     list_columns = ["id", *s.PARTNER_LIST]
     show_columns = ["id", *s.PARTNER_SHOW]
@@ -16,7 +16,7 @@ class PartnerApi(ScopedModelRestApi):
 
 
 class OutreachContactApi(ScopedModelRestApi):
-    datamodel = SQLAInterface(OutreachContact)
+    datamodel = ScopedInterface(OutreachContact)
     resource_name = "outreach_contact"
     list_columns = ["id", *s.OUTREACH_LIST]
     show_columns = ["id", *s.OUTREACH_SHOW]

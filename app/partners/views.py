@@ -1,4 +1,4 @@
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.core.interface import ScopedInterface
 
 from app.core.views import ScopedModelView
 from app.partners import schemas as s
@@ -6,7 +6,7 @@ from app.partners.models import OutreachContact, Partner
 
 
 class PartnerView(ScopedModelView):
-    datamodel = SQLAInterface(Partner)
+    datamodel = ScopedInterface(Partner)
     list_title = "Partners"
     show_title = "Partner"
     add_title = "Nieuwe partner"
@@ -21,7 +21,7 @@ class PartnerView(ScopedModelView):
 
 
 class OutreachContactView(ScopedModelView):
-    datamodel = SQLAInterface(OutreachContact)
+    datamodel = ScopedInterface(OutreachContact)
     list_title = "Communicatietabel"
     show_title = "Contactmoment"
     add_title = "Nieuw contactmoment"

@@ -1,4 +1,4 @@
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.core.interface import ScopedInterface
 
 from app.core.api import ScopedModelRestApi
 from app.privacy import checks, schemas
@@ -6,7 +6,7 @@ from app.privacy.models import PrivacyRequest
 
 
 class PrivacyRequestApi(ScopedModelRestApi):
-    datamodel = SQLAInterface(PrivacyRequest)
+    datamodel = ScopedInterface(PrivacyRequest)
     resource_name = "privacy_request"
     list_columns = ["id", *schemas.LIST]
     show_columns = ["id", *schemas.SHOW]

@@ -1,4 +1,4 @@
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.core.interface import ScopedInterface
 
 from app.core.views import ScopedModelView
 from app.privacy import checks, schemas
@@ -6,7 +6,7 @@ from app.privacy.models import PrivacyRequest
 
 
 class PrivacyRequestView(ScopedModelView):
-    datamodel = SQLAInterface(PrivacyRequest)
+    datamodel = ScopedInterface(PrivacyRequest)
     list_title = "Privacyverzoeken"
     show_title = "Privacyverzoek"
     add_title = "Nieuw privacyverzoek"

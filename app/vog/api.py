@@ -1,4 +1,4 @@
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.core.interface import ScopedInterface
 
 from app.core.api import ScopedModelRestApi
 from app.vog import checks, schemas
@@ -6,7 +6,7 @@ from app.vog.models import VogCheck
 
 
 class VogCheckApi(ScopedModelRestApi):
-    datamodel = SQLAInterface(VogCheck)
+    datamodel = ScopedInterface(VogCheck)
     resource_name = "vog_check"
     list_columns = ["id", *schemas.LIST]
     show_columns = ["id", *schemas.SHOW]

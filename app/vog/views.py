@@ -1,4 +1,4 @@
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.core.interface import ScopedInterface
 
 from app.core.views import ScopedModelView
 from app.vog import checks, schemas
@@ -6,7 +6,7 @@ from app.vog.models import VogCheck
 
 
 class VogCheckView(ScopedModelView):
-    datamodel = SQLAInterface(VogCheck)
+    datamodel = ScopedInterface(VogCheck)
     list_title = "VOG's"
     show_title = "VOG"
     add_title = "Nieuwe VOG-aanvraag"

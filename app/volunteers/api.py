@@ -1,5 +1,5 @@
 from flask import g
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.core.interface import ScopedInterface
 
 from app.core.api import ScopedModelRestApi
 from app.core.validation import SchemaCheck
@@ -8,7 +8,7 @@ from app.volunteers.models import HelpCategory, Volunteer
 
 
 class HelpCategoryApi(ScopedModelRestApi):
-    datamodel = SQLAInterface(HelpCategory)
+    datamodel = ScopedInterface(HelpCategory)
     resource_name = "help_category"
     list_columns = ["id", *schemas.HelpCategory.LIST]
     show_columns = ["id", *schemas.HelpCategory.SHOW]
@@ -18,7 +18,7 @@ class HelpCategoryApi(ScopedModelRestApi):
 
 
 class VolunteerApi(ScopedModelRestApi):
-    datamodel = SQLAInterface(Volunteer)
+    datamodel = ScopedInterface(Volunteer)
     resource_name = "volunteer"
     list_columns = ["id", *schemas.Volunteer.LIST]
     show_columns = ["id", *schemas.Volunteer.SHOW]

@@ -1,5 +1,5 @@
 from flask import g
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.core.interface import ScopedInterface
 
 from app.core.validation import FormCheck
 from app.core.views import ScopedModelView
@@ -8,7 +8,7 @@ from app.volunteers.models import HelpCategory, Volunteer
 
 
 class HelpCategoryView(ScopedModelView):
-    datamodel = SQLAInterface(HelpCategory)
+    datamodel = ScopedInterface(HelpCategory)
     list_title = "Hulpcategorieën"
     show_title = "Hulpcategorie"
     add_title = "Nieuwe hulpcategorie"
@@ -23,7 +23,7 @@ class HelpCategoryView(ScopedModelView):
 
 
 class VolunteerView(ScopedModelView):
-    datamodel = SQLAInterface(Volunteer)
+    datamodel = ScopedInterface(Volunteer)
     list_title = "Vrijwilligers"
     show_title = "Vrijwilliger"
     add_title = "Nieuwe vrijwilliger"
