@@ -368,8 +368,12 @@ class DemoBuilder:
             ctx = self.ctxs[org_key]
             existing = self.sm.find_user(username=username)
             if existing is not None:
-                # Left untouched (its password is not ours to know or change).
+                # Password and roles are left alone; a login without organisation is linked
+                # to this one, or it could not record anything.
                 ctx.users[username] = existing
+                if self.session.query(StaffProfile.id).filter_by(user_id=existing.id).first() is None:
+                    self.add(StaffProfile(user_id=existing.id, organisation=ctx.org,
+                                          partner=ctx.partners[partner_key] if partner_key else None))
                 self.credentials.append((username, role_name, ctx.org.name, "(bestond al; ongewijzigd)"))
                 continue
             role = self.sm.find_role(role_name)
@@ -379,6 +383,8 @@ class DemoBuilder:
                 )
             password = secrets.token_urlsafe(12)
             email = f"{username}@{ctx.domain}"
+            if self.sm.find_user(email=email) is not None:
+                raise DemoDataError(f"E-mailadres {email} is al in gebruik door een andere gebruiker")
             user = self.sm.add_user(username, first, last, email, [role], password, commit=False)
             if not user:
                 raise DemoDataError(f"Gebruiker '{username}' kon niet worden aangemaakt (e-mail {email} al in gebruik?)")
