@@ -50,6 +50,11 @@ class AuditEvent(Model):
     fields = mapped_column(sa.String(500), nullable=True)  # names only, never values
     ip = mapped_column(sa.String(45), nullable=True)
     channel = mapped_column(sa.String(10), nullable=False, default="ui")  # ui, api, cli, job
+    roles = mapped_column(sa.String(120), nullable=True)
+    request_id = mapped_column(sa.String(36), nullable=True)
+    purpose = mapped_column(sa.String(120), nullable=True)  # for exports: why
+    prev_hash = mapped_column(sa.String(64), nullable=True)  # tamper evidence: a hash chain
+    hash = mapped_column(sa.String(64), nullable=True, unique=True)
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.resource}#{self.record_id}"

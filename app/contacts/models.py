@@ -20,11 +20,13 @@ class ContactPerson(OrgScopedMixin, Model):
     name = mapped_column(EncryptedString(120), nullable=False)
     relation = mapped_column(EncryptedString(80), nullable=True)
     phone = mapped_column(EncryptedString(20), nullable=True)
+    phone_index = mapped_column(sa.String(64), nullable=True, index=True)
     email = mapped_column(EncryptedString(254), nullable=True)
     priority = mapped_column(sa.Integer, nullable=False, default=1)
     on_card = mapped_column(sa.Boolean, nullable=False, default=True)
     holder = relationship("Holder", back_populates="contact_persons")
 
+    __blind_index__ = {"phone": "phone_index"}
     _checks = field_validators(name=required("Naam"), phone=normalise_phone, email=normalise_email)
 
     def __str__(self):

@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+import random
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -152,15 +154,14 @@ class OrgCtx:
 
 
 class DemoBuilder:
-    def __init__(self, session, sm, pc4_rows: list[Pc4], seed: int = 2026, today: dt.date | None = None):
+    def __init__(self, session, sm, pc4_rows: list[Pc4], seed: int = 2026,
+                 today: dt.date | None = None):
         from app import cards, coaches, concerns, consents, contacts, helpdesk, holders
         from app import organisations, partners, privacy, vog, volunteers
 
         self.m = {mod.__name__.split(".")[-1]: mod.models for mod in (
             cards, coaches, concerns, consents, contacts, helpdesk, holders, organisations,
             partners, privacy, vog, volunteers)}
-        import random
-
         self.session, self.sm = session, sm
         self.rng = random.Random(seed)
         self.today = today or dt.date.today()
@@ -170,6 +171,7 @@ class DemoBuilder:
         if not self.main_region or not self.second_region:
             raise DemoDataError("PC4-bestand bevat geen adrespostcodes rond Utrecht en Zeist")
         self.objects: list = []
+        self._pending: list = []
         self.credentials: list[tuple[str, str, str, str]] = []
         self.counts: dict[str, int] = {}
         self._phones: set[str] = set()
@@ -180,9 +182,19 @@ class DemoBuilder:
 
     def add(self, obj):
         self.objects.append(obj)
+        self._pending.append(obj)
         name = type(obj).__name__
         self.counts[name] = self.counts.get(name, 0) + 1
         return obj
+
+    def stage(self) -> None:
+        """Hand what was made since the last call to the session (no flush, no commit).
+
+        Called after each step, so a parent is in the session before its children are made
+        and ids follow the order of creation (no cascade pulls children in ahead of time).
+        """
+        self.session.add_all(self._pending)
+        self._pending.clear()
 
     def pick(self, seq):
         return self.rng.choice(seq)
@@ -233,8 +245,6 @@ class DemoBuilder:
         return first, self.pick(T.LAST_NAMES), gender
 
     def email(self, first: str, last: str, domain: str = "mail.example") -> str:
-        import unicodedata
-
         def plain(s):
             s = unicodedata.normalize("NFKD", s.replace("ı", "i"))
             return "".join(c for c in s if c.isalnum() and not unicodedata.combining(c)).lower()
@@ -293,9 +303,11 @@ class DemoBuilder:
 
         self.categories = self.help_categories()
         self.partners(main, second)
+        self.stage()
         self.users()
         self.notices(main, ["1.0", "1.1"])
         self.notices(second, ["1.0"])
+        self.stage()
 
         # The options count the main organisation; the second one stays small.
         small_holders, small_volunteers = 3, max(3, n_volunteers // 10)
@@ -303,21 +315,25 @@ class DemoBuilder:
         self.coaches(second, 2, linked_user="coach2")
         self.intervision(main, guest_from=second)
         self.intervision(second, guest_from=main, sessions=4)
+        self.stage()
         for ctx, n in ((main, n_holders), (second, small_holders)):
             for i in range(n):
                 self.holder(ctx, i)
+                self.stage()
         for ctx, n in ((main, n_volunteers), (second, small_volunteers)):
             for _ in range(n):
                 self.volunteer(ctx)
+        self.stage()
         for ctx, n in ((main, max(16, n_volunteers // 2)), (second, 3)):
             for i in range(n):
                 self.help_request(ctx, i)
+                self.stage()
         self.concerns(main)
         self.concerns(second, few=True)
         self.privacy_requests(main)
         self.outreach(main)
         self.outreach(second, small=True)
-        self.session.add_all(self.objects)
+        self.stage()
 
     def help_categories(self) -> dict[str, object]:
         HelpCategory, Group = self.m["volunteers"].HelpCategory, self.m["volunteers"].CategoryGroup
@@ -515,7 +531,7 @@ class DemoBuilder:
             status, h.HolderStatus.active)
         birth = dt.date(self.today.year - self.rng.randint(19, 78), self.rng.randint(1, 12), self.rng.randint(1, 28))
         holder = self.add(h.Holder(
-            organisation=ctx.org, reference=f"{ctx.prefix}-{tl['requested'].year}-{i + 1:04d}",
+            organisation=ctx.org, reference=f"{ctx.prefix}-{i + 1:04d}",
             first_name=first, last_name=last, birth_date=birth, address=address,
             postcode=postcode, pc4=pc4.code, town=pc4.town,
             phone=self.mobile() if self.rng.random() < 0.85 else None,

@@ -41,6 +41,9 @@ class HelpRequest(OrgScopedMixin, Model):
     requester_name = mapped_column(EncryptedString(160), nullable=False)
     requester_phone = mapped_column(EncryptedString(20), nullable=True)
     requester_email = mapped_column(EncryptedString(254), nullable=True)
+    requester_name_index = mapped_column(sa.String(64), nullable=True, index=True)
+    requester_phone_index = mapped_column(sa.String(64), nullable=True, index=True)
+    requester_email_index = mapped_column(sa.String(64), nullable=True, index=True)
     requester_address = mapped_column(EncryptedString(200), nullable=True)
     pc4 = mapped_column(sa.String(4), nullable=True, index=True)
     professional = mapped_column(EncryptedString(200), nullable=True)
@@ -53,6 +56,11 @@ class HelpRequest(OrgScopedMixin, Model):
     referrals = relationship("Referral", back_populates="help_request", cascade="all, delete-orphan")
     matches = relationship("Match", back_populates="help_request", cascade="all, delete-orphan")
 
+    __blind_index__ = {
+        "requester_name": "requester_name_index",
+        "requester_phone": "requester_phone_index",
+        "requester_email": "requester_email_index",
+    }
     _checks = field_validators(
         description=required("Omschrijving"),
         requester_name=required("Naam hulpvrager"),

@@ -35,6 +35,9 @@ class Holder(OrgScopedMixin, Model):
     first_name = mapped_column(EncryptedString(80), nullable=False)
     last_name = mapped_column(EncryptedString(120), nullable=False)
     last_name_index = mapped_column(sa.String(64), nullable=True, index=True)
+    phone_index = mapped_column(sa.String(64), nullable=True, index=True)
+    email_index = mapped_column(sa.String(64), nullable=True, index=True)
+    postcode_index = mapped_column(sa.String(64), nullable=True, index=True)
     birth_date = mapped_column(EncryptedDate, nullable=True)
     address = mapped_column(EncryptedString(200), nullable=True)
     postcode = mapped_column(EncryptedString(7), nullable=True)
@@ -52,7 +55,12 @@ class Holder(OrgScopedMixin, Model):
         order_by="ContactPerson.priority",
     )
 
-    __blind_index__ = {"last_name": "last_name_index"}
+    __blind_index__ = {
+        "last_name": "last_name_index",
+        "phone": "phone_index",
+        "email": "email_index",
+        "postcode": "postcode_index",
+    }
     _checks = field_validators(
         reference=required("Kenmerk"),
         first_name=required("Voornaam"),

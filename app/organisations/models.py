@@ -3,6 +3,7 @@ from flask_appbuilder import Model
 from sqlalchemy.orm import mapped_column, relationship
 
 from app.core.models import Choice, TimestampMixin, choice_column
+from security.crypto import EncryptedString
 from app.core.validation import (
     field_validators,
     normalise_email,
@@ -51,6 +52,14 @@ class StaffProfile(TimestampMixin, Model):
         sa.ForeignKey("organisation.id", ondelete="RESTRICT"), nullable=False, index=True
     )
     partner_id = mapped_column(sa.ForeignKey("partner.id", ondelete="SET NULL"), nullable=True)
+    # Authentication hardening (security/manager.py): lock-out and two-factor login.
+    failed_logins = mapped_column(sa.Integer, nullable=False, default=0, server_default="0")
+    locked_until = mapped_column(sa.DateTime, nullable=True)
+    totp_secret = mapped_column(EncryptedString(64), nullable=True)
+    totp_enabled = mapped_column(
+        sa.Boolean, nullable=False, default=False, server_default=sa.false()
+    )
+    password_changed_at = mapped_column(sa.DateTime, nullable=True)
     user = relationship("User")
     organisation = relationship("Organisation")
     partner = relationship("Partner")

@@ -61,6 +61,8 @@ class Volunteer(OrgScopedMixin, Model):
     first_name = mapped_column(EncryptedString(80), nullable=False)
     last_name = mapped_column(EncryptedString(120), nullable=False)
     last_name_index = mapped_column(sa.String(64), nullable=True, index=True)
+    phone_index = mapped_column(sa.String(64), nullable=True, index=True)
+    email_index = mapped_column(sa.String(64), nullable=True, index=True)
     email = mapped_column(EncryptedString(254), nullable=True)
     phone = mapped_column(EncryptedString(20), nullable=True)
     address = mapped_column(EncryptedString(200), nullable=True)
@@ -75,7 +77,11 @@ class Volunteer(OrgScopedMixin, Model):
     categories = relationship("HelpCategory", secondary=volunteer_category)
     vog_checks = relationship("VogCheck", back_populates="volunteer", cascade="all, delete-orphan")
 
-    __blind_index__ = {"last_name": "last_name_index"}
+    __blind_index__ = {
+        "last_name": "last_name_index",
+        "phone": "phone_index",
+        "email": "email_index",
+    }
     _checks = field_validators(
         first_name=required("Voornaam"),
         last_name=required("Achternaam"),
