@@ -25,6 +25,9 @@ FLASK=(.venv/bin/flask --app run)
 "${FLASK[@]}" db upgrade
 "${FLASK[@]}" roles sync >/dev/null
 "${FLASK[@]}" demo load --if-empty
+if [ -f instance/demo-credentials.txt ]; then
+  echo; echo "Inloggen (demo):"; cat instance/demo-credentials.txt
+fi
 echo
 echo "Hulpregie: http://127.0.0.1:${PORT:-8080}/  (stop with Ctrl-C)"
 exec "${FLASK[@]}" run --host 127.0.0.1 --port "${PORT:-8080}"

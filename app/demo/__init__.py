@@ -81,7 +81,9 @@ def load(holders: int, volunteers: int, if_empty: bool):
 
     session = db.session
     if if_empty and session.query(Organisation.id).first() is not None:
-        click.echo("Er staan al organisaties in de database; demogegevens niet geladen.")
+        path = credentials_path()
+        hint = f" (demo-accounts: {path})" if path.exists() else ""
+        click.echo(f"Er staan al organisaties in de database; demogegevens niet geladen{hint}.")
         return
     if session.query(Organisation.id).filter_by(name=MAIN_ORG).first() is not None:
         click.echo(f"Demogegevens staan er al (organisatie '{MAIN_ORG}' bestaat); niets gewijzigd.")
