@@ -11,6 +11,8 @@ from pathlib import Path
 
 from flask_appbuilder.security.manager import AUTH_DB
 
+from security.passwords import fab_password_validator
+
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 
@@ -36,7 +38,14 @@ def env_settings() -> dict:
         "SMTP_PORT": env("SMTP_PORT", "25"),
         "MAIL_FROM": env("MAIL_FROM", "hulpregie@localhost"),
         "PC4_DATA": env("PC4_DATA", str(BASE_DIR.parent / "shared" / "data" / "nl-pc4.csv")),
+        # Sign-in security (security/session.py checks and converts these): only when set.
+        **{name: env(name) for name in SECURITY_ENV if env(name, "").strip()},
     }
+
+
+SECURITY_ENV = ("HULPREGIE_IDLE_MINUTES", "HULPREGIE_2FA_REQUIRED_ROLES",
+                "HULPREGIE_LOCKOUT_ATTEMPTS", "HULPREGIE_LOCKOUT_MINUTES", "HULPREGIE_PROXY_COUNT",
+                "RATELIMIT_STORAGE_URI")
 
 
 class Config:
@@ -49,7 +58,18 @@ class Config:
     AUTH_ROLE_ADMIN = "Admin"
     AUTH_ROLE_PUBLIC = "Public"
     AUTH_USER_REGISTRATION = False
-    AUTH_PASSWORD_COMPLEXITY_ENABLED = True
+    # Sign-in security: security/manager.py, session.py, twofactor.py, passwords.py.
+    FAB_PASSWORD_COMPLEXITY_ENABLED = True
+    FAB_PASSWORD_COMPLEXITY_VALIDATOR = staticmethod(fab_password_validator)
+    AUTH_RATE_LIMITED = True
+    AUTH_RATE_LIMIT = "20 per minute"  # login POSTs per client address
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"  # per process: several instances need e.g. redis://
+    HULPREGIE_LOCKOUT_ATTEMPTS = 5
+    HULPREGIE_LOCKOUT_MINUTES = 15
+    HULPREGIE_IDLE_MINUTES = 30
+    HULPREGIE_2FA_REQUIRED_ROLES: tuple = ("Admin", "PrivacyOfficer")
+    HULPREGIE_PROXY_COUNT = 0  # reverse proxies in front (for the client address)
     FAB_SECURITY_MANAGER_CLASS = "security.manager.HulpregieSecurityManager"
     # The schema comes only from Alembic, permissions only from `flask --app run roles sync`:
     # start-up never writes to the database.
@@ -58,7 +78,7 @@ class Config:
     FAB_ADD_SECURITY_API = False  # user admin via the UI and CLI; JWT login stays
     FAB_API_SWAGGER_UI = True
     FAB_API_MAX_PAGE_SIZE = 100
-    FAB_INDEX_VIEW = "app.core.views.HomeView"
+    FAB_INDEX_VIEW = "app.reports.views.HomeView"
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
     LANGUAGES = {
@@ -69,6 +89,8 @@ class Config:
     WTF_CSRF_ENABLED = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     JWT_ACCESS_TOKEN_EXPIRES = 3600
 
@@ -89,11 +111,13 @@ class TestConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = False
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
-    AUTH_PASSWORD_COMPLEXITY_ENABLED = False
+    HULPREGIE_2FA_REQUIRED_ROLES: tuple = ()  # tests/security/test_auth.py switches it on
+    AUTH_RATE_LIMIT = "1000 per minute"  # the suite logs in often from one address
 
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
     SCHEDULER_ENABLED = True
 
 

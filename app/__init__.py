@@ -29,6 +29,7 @@ DOMAINS = (
     "privacy",
     "notifications",
     "audit",
+    "reports",
 )
 
 

@@ -66,9 +66,51 @@ def keys_generate(key_id):
     click.echo(f"HULPREGIE_INDEX_KEY (only for a new installation): {generate_key()}")
 
 
+@keys_cli.command("rotate")
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(min=1),
+              help="Rijen per transactie.")
+@click.option("--dry-run", is_flag=True, help="Alleen tellen, niets schrijven.")
+def keys_rotate(batch_size, dry_run):
+    """Re-encrypt every encrypted value under the newest key of HULPREGIE_FIELD_KEYS."""
+    from app.extensions import db
+    from security.audit import Actor, reset_actor, set_actor
+    from security.crypto import key_ring
+    from security.rotation import format_report, pending_rows, rotate
+
+    ring, engine = key_ring(), db.engine
+    total = sum(pending_rows(engine, ring).values())
+    token = set_actor(Actor(None, "keys rotate"))
+    try:
+        with click.progressbar(length=total, label=f"Herversleutelen naar sleutel {ring.current_id}"
+                               ) as bar:
+            reports = rotate(engine, ring, batch_size=batch_size, dry_run=dry_run,
+                             on_batch=lambda table, n: bar.update(n))
+    finally:
+        reset_actor(token)
+    click.echo(format_report(reports))
+    if dry_run:
+        click.echo("Proefdraai: er is niets geschreven.")
+    failed = [r for r in reports.values() if r.failed]
+    if failed:
+        details = "; ".join(f"{r.table}: {', '.join(r.failed_ids)}"
+                            f"{', …' if r.failed > len(r.failed_ids) else ''}" for r in failed)
+        raise click.ClickException(
+            f"{sum(r.failed for r in failed)} waarde(n) konden met geen enkele sleutel worden "
+            f"ontsleuteld en zijn ongewijzigd gelaten (id.kolom): {details}")
+
+
 def register(app):
     for group in (roles_cli, users_cli, keys_cli):
         app.cli.add_command(group)
     from app.demo import demo_cli
 
     app.cli.add_command(demo_cli)
+    from security.audit_cli import audit_cli
+
+    app.cli.add_command(audit_cli)
+    from security.login_cli import login_cli
+
+    app.cli.add_command(login_cli)
+    from security.search_cli import search_cli
+
+    app.cli.add_command(search_cli)

@@ -12,6 +12,9 @@ if [ ! -f "$DEV_ENV" ]; then
     echo "SECRET_KEY=$(.venv/bin/python -c 'import secrets;print(secrets.token_urlsafe(48))')"
     echo "HULPREGIE_FIELD_KEYS=dev1:$(key)"
     echo "HULPREGIE_INDEX_KEY=$(key)"
+    echo "# The demo logins are printed on screen; two-step login stays off for them here."
+    echo "# Production requires it for Admin and PrivacyOfficer (the default)."
+    echo "HULPREGIE_2FA_REQUIRED_ROLES=none"
   } > "$DEV_ENV"
   echo "Made development keys in $DEV_ENV"
 fi

@@ -1,17 +1,27 @@
 """The access log (in the spirit of NEN 7513): who looked at or changed whose data, when.
 
-Writes are logged automatically in the same transaction as the change (a ``before_flush``
-listener), whatever the path: views, API, workflows, CLI. Reads are logged by the view
-and API base classes through :func:`record_read`. Audit events are append-only.
+Writes are logged automatically in the same transaction as the change (a flush listener),
+whatever the path: views, API, workflows, CLI. Reads are logged by the view and API base
+classes through :func:`record_read` / :func:`record_ids`; exports and other actions through
+:func:`record`; logins, logouts and permission denials by request hooks (:func:`init_app`).
+
+Every event passes through :func:`_append`, the one place that writes the table: it chains
+the events (``hash`` = SHA-256 over the event's content and the previous event's hash, in id
+order) so that ``flask --app run audit verify`` can tell whether an event was changed or
+removed. Events name fields, never their values.
 """
 
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
+import hashlib
+import json
+import uuid
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from flask_appbuilder import Model
 from sqlalchemy import event
 from sqlalchemy.orm import Session, mapped_column
@@ -26,9 +36,11 @@ class Actor:
     user_id: int | None
     username: str
     organisation_id: int | None = None
+    roles: str | None = None  # role names, comma-separated
 
 
 SYSTEM = Actor(None, "systeem")
+ANONYMOUS = Actor(None, "anoniem")
 _actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("audit_actor", default=None)
 
 
@@ -60,6 +72,8 @@ class AuditEvent(Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.resource}#{self.record_id}"
 
 
+# -- who acts ---------------------------------------------------------------------------------
+
 def set_actor(actor: Actor | None):
     """Set the acting user for workflows, CLI and jobs; returns a token for reset_actor."""
     return _actor.set(actor)
@@ -69,18 +83,22 @@ def reset_actor(token) -> None:
     _actor.reset(token)
 
 
+def actor_for(user) -> Actor:
+    """The actor for a login (ab_user row)."""
+    from security.filters import role_names, user_organisation_id
+
+    return Actor(user.id, user.username, user_organisation_id(user),
+                 ",".join(role_names(user)) or None)
+
+
 def current_actor() -> Actor:
     actor = _actor.get()
     if actor is not None:
         return actor
     if has_request_context():
-        from flask import g
-
         user = getattr(g, "user", None)
         if user is not None and getattr(user, "is_authenticated", False):
-            from security.filters import user_organisation_id
-
-            return Actor(user.id, user.username, user_organisation_id(user))
+            return actor_for(user)
     return SYSTEM
 
 
@@ -90,10 +108,31 @@ def _channel() -> str:
     return "api" if request.path.startswith("/api/") else "ui"
 
 
+def request_id() -> str | None:
+    """The id of the current request (also sent as the X-Request-ID header); None outside."""
+    if not has_request_context():
+        return None
+    if "request_id" not in g:
+        g.request_id = str(uuid.uuid4())
+    return g.request_id
+
+
+# -- building events ----------------------------------------------------------------------------
+
+# Column lengths: values are cut here, so that what is hashed is exactly what is stored.
+_LIMITS = {"username": 128, "action": 20, "resource": 60, "record_id": 40, "fields": 500,
+           "ip": 45, "channel": 10, "roles": 120, "request_id": 36, "purpose": 120}
+_COLUMNS = ("at", "user_id", "username", "organisation_id", "action", "resource",
+            "record_id", "holder_id", "fields", "ip", "channel", "roles", "request_id", "purpose")
+# What the hash covers: every column but id and hash. Fixed, so old hashes stay valid.
+HASHED = (*_COLUMNS, "prev_hash")
+
+
 def _event(action: str, resource: str, record_id, holder_id=None, fields=None,
-           organisation_id=None) -> AuditEvent:
-    """An event; the organisation is the actor's, or the record's for CLI and jobs."""
-    actor = current_actor()
+           organisation_id=None, purpose: str | None = None,
+           actor: Actor | None = None) -> AuditEvent:
+    """An (unsaved) event; the organisation is the actor's, or the record's for CLI and jobs."""
+    actor = actor or current_actor()
     return AuditEvent(
         at=utcnow(),
         user_id=actor.user_id,
@@ -103,44 +142,309 @@ def _event(action: str, resource: str, record_id, holder_id=None, fields=None,
         resource=resource,
         record_id=None if record_id is None else str(record_id),
         holder_id=holder_id,
-        fields=",".join(sorted(fields))[:500] if fields else None,
+        fields=",".join(sorted(fields)) if fields else None,
         ip=request.remote_addr if has_request_context() else None,
         channel=_channel(),
+        roles=actor.roles,
+        request_id=request_id(),
+        purpose=purpose,
     )
 
+
+def _row(ev: AuditEvent) -> dict:
+    row = {c: getattr(ev, c) for c in _COLUMNS}
+    row["at"] = row["at"] or utcnow()
+    row["channel"] = row["channel"] or _channel()
+    for column, limit in _LIMITS.items():
+        if isinstance(row[column], str):
+            row[column] = row[column][:limit]
+    return row
+
+
+def _plain(value):
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%S.%f")
+    return value
+
+
+def event_hash(row) -> str:
+    """SHA-256 over the canonical JSON of the event's content (HASHED), prev_hash included."""
+    content = {c: _plain(row[c]) for c in HASHED}
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# -- the one writer -----------------------------------------------------------------------------
+
+CHAIN_LOCK = 75130001  # pg_advisory_xact_lock key: one writer of the chain at a time
+_UNSET = object()
+
+
+def _append(conn: sa.Connection, rows: list[dict]) -> None:
+    """Write events at the end of the chain, in the caller's transaction.
+
+    PostgreSQL: an advisory lock held until the transaction ends makes concurrent writers
+    take turns. SQLite: the first INSERT takes the database's single write lock, so the
+    previous hash is read only after it (every earlier event is then committed).
+    """
+    if not rows:
+        return
+    table = AuditEvent.__table__
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(CHAIN_LOCK)))
+    prev = _UNSET
+    for row in rows:
+        if prev is _UNSET:
+            new_id = conn.execute(sa.insert(table).values(**row)).inserted_primary_key[0]
+            prev = conn.execute(sa.select(table.c.hash).where(table.c.id < new_id)
+                                .order_by(table.c.id.desc()).limit(1)).scalar()
+            digest = event_hash({**row, "prev_hash": prev})
+            conn.execute(sa.update(table).where(table.c.id == new_id)
+                         .values(prev_hash=prev, hash=digest))
+        else:
+            digest = event_hash({**row, "prev_hash": prev})
+            conn.execute(sa.insert(table).values(**row, prev_hash=prev, hash=digest))
+        prev = digest
+
+
+def _append_events(session: Session, events: list[AuditEvent]) -> None:
+    _append(session.connection(), [_row(ev) for ev in events])
+
+
+# -- whose data ---------------------------------------------------------------------------------
 
 def holder_of(obj) -> int | None:
     """The holder whose data ``obj`` is, where the model knows it."""
     if type(obj).__tablename__ == "holder":
         return obj.id
-    for attr in ("holder_id",):
-        if getattr(obj, attr, None):
-            return getattr(obj, attr)
-    card = getattr(obj, "card", None)
-    return getattr(card, "holder_id", None) if card is not None else None
+    if getattr(obj, "holder_id", None):
+        return obj.holder_id
+    for attr in ("card", "contact_person"):
+        related = getattr(obj, attr, None)
+        if related is not None and getattr(related, "holder_id", None):
+            return related.holder_id
+    return None
 
+
+def _model(resource: str):
+    for mapper in Model.registry.mappers:
+        if mapper.class_.__name__ == resource:
+            return mapper.class_
+    return None
+
+
+def _holders_of_ids(session: Session, resource: str, ids) -> dict:
+    """record id -> holder id for records known by id (mostly already in the session)."""
+    model = _model(resource)
+    if model is None:
+        return {}
+    if model.__tablename__ == "holder":
+        return {i: int(i) for i in ids}
+    if not any(hasattr(model, a) for a in ("holder_id", "card", "contact_person")):
+        return {}
+    found = {}
+    for record_id in ids:
+        obj = session.get(model, record_id)
+        if obj is not None:
+            found[record_id] = holder_of(obj)
+    return found
+
+
+# -- the public API -----------------------------------------------------------------------------
 
 def record_read(session: Session, action: str, resource: str, items, commit: bool = True) -> None:
     """Log a look at personal data: one event per record shown or listed."""
-    for item in items:
-        session.add(_event(action, resource, getattr(item, "id", None), holder_of(item)))
+    _append_events(session, [_event(action, resource, getattr(item, "id", None), holder_of(item))
+                             for item in items])
     if commit:
         session.commit()
 
 
 def record_ids(session: Session, action: str, resource: str, ids, commit: bool = True) -> None:
     """Log a look at records known by id (a list page, an API read): one event each."""
-    holder_list = resource == "Holder"
-    for record_id in ids:
-        session.add(_event(action, resource, record_id, record_id if holder_list else None))
+    ids = list(ids)
+    holders = _holders_of_ids(session, resource, ids)
+    _append_events(session, [_event(action, resource, i, holders.get(i)) for i in ids])
     if commit:
         session.commit()
 
 
-def record(session: Session, action: str, resource: str, record_id=None, holder_id=None) -> None:
-    """Log another action (export, login, print …) in the caller's transaction."""
-    session.add(_event(action, resource, record_id, holder_id))
+def record(session: Session, action: str, resource: str, record_id=None, holder_id=None,
+           purpose: str | None = None, fields=None) -> None:
+    """Log another action (export, print, rotate …) in the caller's transaction.
 
+    ``purpose`` says why, for exports; ``fields`` names fields (never values).
+    """
+    _append_events(session, [_event(action, resource, record_id, holder_id, fields,
+                                    purpose=purpose)])
+
+
+def _auth_event(action: str, resource: str, actor: Actor, record_id=None) -> None:
+    """Log an authentication event in its own commit (the request has nothing pending)."""
+    from app.extensions import db
+
+    _append_events(db.session, [_event(action, resource, record_id, actor=actor)])
+    db.session.commit()
+
+
+def log_login(action: str, user=None, username: str | None = None) -> None:
+    """Log ``login``, ``login_failed`` (the username tried, never the password),
+    ``login_locked`` (refused: the account is locked) or ``logout``, resource "session".
+
+    The security manager calls this where it decides; the request hooks of :func:`init_app`
+    cover the same moments for FAB's own login. One login event and one logout event per
+    request at most, whoever reports it first."""
+    kind = "logout" if action == "logout" else "login"
+    if has_request_context():
+        done = request.environ.setdefault("hulpregie.audit_auth_logged", set())  # per request
+        if kind in done:
+            return
+        done.add(kind)
+    if user is not None:
+        actor = actor_for(user)
+        if username and action != "login":
+            actor = Actor(actor.user_id, username, actor.organisation_id, actor.roles)
+    else:
+        actor = Actor(None, (username or "").strip() or "(leeg)")
+    _auth_event(action, "session", actor)
+
+
+def log_denied(resource: str, record_id=None) -> None:
+    """Log a refused request (403) of the current user on ``resource`` (the endpoint)."""
+    from app.extensions import db
+
+    db.session.rollback()  # a refused request changes nothing
+    user = _requesting_user()
+    _auth_event("denied", resource, actor_for(user) if user is not None else ANONYMOUS, record_id)
+
+
+def _requesting_user():
+    """The logged-in user, or the API token's user where FAB refused before reading it."""
+    user = getattr(g, "user", None)
+    if user is not None and getattr(user, "is_authenticated", False):
+        return user
+    if request.path.startswith("/api/"):
+        from flask_jwt_extended import verify_jwt_in_request
+
+        try:
+            verify_jwt_in_request(optional=True)  # sets g.user (FAB's user lookup)
+        except Exception:  # an expired or forged token: anonymous
+            return None
+        user = getattr(g, "user", None)
+        if user is not None and getattr(user, "is_authenticated", False):
+            return user
+    return None
+
+
+# -- request hooks ------------------------------------------------------------------------------
+
+def _login_endpoints(app) -> tuple[str, str]:
+    sm = app.appbuilder.sm
+    return f"{type(sm.auth_view).__name__}.login", f"{sm.security_api.__name__}.login"
+
+
+def _attempted_username() -> str:
+    if request.is_json:
+        return str((request.get_json(silent=True) or {}).get("username") or "")
+    return request.form.get("username", "")
+
+
+def _known_user(app, name: str):
+    """The login a username (or e-mail address, as FAB accepts) belongs to, if any."""
+    if not name:
+        return None
+    sm = app.appbuilder.sm
+    return sm.find_user(username=name) or sm.find_user(email=name)
+
+
+def _log_login_request(app, response) -> None:
+    """A login POST that nobody logged yet: API logins, and failed logins (the page sends
+    the browser back to the login form). Browser logins come with Flask-Login's signal."""
+    if request.method != "POST" or "login" in request.environ.get("hulpregie.audit_auth_logged", ()):
+        return
+    ui_login, api_login = _login_endpoints(app)
+    if request.endpoint == api_login and response.status_code in (200, 401):
+        name = _attempted_username()
+        log_login("login" if response.status_code == 200 else "login_failed",
+                  _known_user(app, name), name)
+    elif request.endpoint == ui_login:
+        from flask_login import current_user
+
+        back_to_form = response.status_code in (302, 303) \
+            and "/login" in response.headers.get("Location", "")
+        if back_to_form and not current_user.is_authenticated:
+            name = _attempted_username()
+            log_login("login_failed", _known_user(app, name), name)
+
+
+def init_app(app) -> None:
+    """Request ids, and logins, logouts and denials in the access log."""
+    from flask_login import user_logged_in, user_logged_out
+
+    @app.before_request
+    def _set_request_id():
+        g.request_id = str(uuid.uuid4())
+
+    @app.after_request
+    def _after_request(response):
+        if response.status_code == 403:
+            view_args = request.view_args or {}
+            log_denied(request.endpoint or request.path, view_args.get("pk"))
+        _log_login_request(app, response)
+        if "request_id" in g:
+            response.headers["X-Request-ID"] = g.request_id
+        return response
+
+    def _logged_in(sender, user, **kwargs):
+        log_login("login", user)
+
+    def _logged_out(sender, user, **kwargs):
+        if user is not None and getattr(user, "is_authenticated", False):
+            log_login("logout", user)
+
+    user_logged_in.connect(_logged_in, app, weak=False)
+    user_logged_out.connect(_logged_out, app, weak=False)
+
+
+# -- verifying the chain --------------------------------------------------------------------------
+
+@dataclass
+class Verdict:
+    ok: bool
+    count: int  # events checked
+    broken_id: int | None = None
+    broken_at: dt.datetime | None = None
+    reason: str | None = None
+
+
+def verify_chain(conn: sa.Connection, batch_size: int = 1000) -> Verdict:
+    """Walk the chain in id order, a batch at a time; stop at the first broken event."""
+    table = AuditEvent.__table__
+    columns = [table.c.id, table.c.hash, *(table.c[c] for c in HASHED)]
+    prev, last_id, count = None, None, 0
+    while True:
+        query = sa.select(*columns).order_by(table.c.id).limit(batch_size)
+        if last_id is not None:
+            query = query.where(table.c.id > last_id)
+        rows = conn.execute(query).mappings().all()
+        if not rows:
+            return Verdict(True, count)
+        for row in rows:
+            reason = None
+            if row["hash"] is None:
+                reason = "heeft geen hash (buiten het logboek om geschreven)"
+            elif row["prev_hash"] != prev:
+                reason = ("verwijst niet naar de vorige gebeurtenis (een gebeurtenis ervoor is "
+                          "verwijderd, ingevoegd of gewijzigd)")
+            elif event_hash(row) != row["hash"]:
+                reason = "inhoud past niet bij de hash (gewijzigd)"
+            if reason:
+                return Verdict(False, count, row["id"], row["at"], reason)
+            prev, count = row["hash"], count + 1
+        last_id = rows[-1]["id"]
+
+
+# -- the flush listeners --------------------------------------------------------------------------
 
 def _is_audited(obj) -> bool:
     return getattr(type(obj), "__audited__", False)
@@ -151,12 +455,14 @@ def _changed_fields(obj) -> list[str]:
     return [a.key for a in state.attrs if a.history.has_changes()]
 
 
-_COLUMNS = ("at", "user_id", "username", "organisation_id", "action", "resource",
-            "record_id", "holder_id", "fields", "ip", "channel")
-
-
 def _collect(session, flush_context, instances):
-    """before_flush: note what changes (new rows have no id yet)."""
+    """before_flush: note what changes (new rows have no id yet). An AuditEvent added to the
+    session directly is taken out and written through the chain instead."""
+    direct = [obj for obj in session.new if isinstance(obj, AuditEvent)]
+    for obj in direct:
+        session.expunge(obj)
+    if direct:
+        _append_events(session, direct)
     pending = session.info.setdefault("audit_pending", [])
     for obj in session.new:
         if _is_audited(obj):
@@ -174,12 +480,10 @@ def _write(session, flush_context):
     pending = session.info.pop("audit_pending", None)
     if not pending:
         return
-    rows = []
-    for action, obj, fields in pending:
-        ev = _event(action, type(obj).__name__, obj.id, holder_of(obj), fields,
-                    getattr(obj, "organisation_id", None))
-        rows.append({c: getattr(ev, c) for c in _COLUMNS})
-    session.connection().execute(sa.insert(AuditEvent.__table__), rows)
+    events = [_event(action, type(obj).__name__, obj.id, holder_of(obj), fields,
+                     getattr(obj, "organisation_id", None))
+              for action, obj, fields in pending]
+    _append_events(session, events)
 
 
 def install(session_class) -> None:

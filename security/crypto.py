@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Text
-from sqlalchemy.types import Date, String, TypeDecorator
+from sqlalchemy.types import String, TypeDecorator
 
 PREFIX = "v1"
 _KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
@@ -64,6 +64,8 @@ class KeyRing:
         except (ValueError, binascii.Error):
             raise DecryptionError("stored value is not an encrypted field") from None
         key = self.key(key_id)
+        if len(raw) < 12 + 16:  # nonce + GCM tag
+            raise DecryptionError("stored value is too short to be an encrypted field")
         if prefix != PREFIX or key is None:
             raise DecryptionError(f"no key '{key_id}' in HULPREGIE_FIELD_KEYS for a stored value")
         try:
@@ -75,17 +77,53 @@ class KeyRing:
         parts = stored.split(":", 2)
         return parts[1] if len(parts) == 3 and parts[0] == PREFIX else None
 
-    def blind_index(self, value: str | None) -> str | None:
+    def blind_index(self, value: str | None, kind: str = "name") -> str | None:
+        """HMAC-SHA256 (hex) of the normalised value; None for an empty value.
+
+        Raises ValueError when ``kind`` is ``phone`` or ``postcode`` and the value is not one.
+        """
         if value is None or not str(value).strip():
             return None
-        return hmac.new(self.index_key, normalise_for_index(str(value)).encode(), hashlib.sha256).hexdigest()
+        text = normalise_for_index(str(value), kind)
+        return hmac.new(self.index_key, text.encode(), hashlib.sha256).hexdigest()
 
 
-def normalise_for_index(value: str) -> str:
-    """Case-, accent- and whitespace-insensitive form used for exact-match search."""
-    decomposed = unicodedata.normalize("NFKD", value)
+def index_kind(column: str) -> str:
+    """How a blind-indexed column is normalised, from its name (``requester_phone`` → phone)."""
+    for kind in ("phone", "email", "postcode"):
+        if column.endswith(kind):
+            return kind
+    return "name"
+
+
+def normalise_for_index(value: str, kind: str = "name") -> str:
+    """The form that is hashed, so that equal values in other notations find each other.
+
+    name: case, accents and spaces do not count (``"Van  Dijk"`` = ``"vandijk"``);
+    phone: E.164 (``06-12345678`` = ``+31 6 1234 5678``); e-mail: lower case;
+    postcode: upper case without space (``1234 ab`` = ``1234AB``).
+    An invalid phone number or postcode raises ValueError.
+    """
+    if kind == "phone":
+        from app.core.validation import normalise_phone
+
+        return normalise_phone(value) or ""
+    if kind == "postcode":
+        from app.core.validation import normalise_postcode
+
+        return (normalise_postcode(value) or "").replace(" ", "").upper()
+    if kind == "email":
+        return unicodedata.normalize("NFC", value).strip().lower()
+    if kind != "name":
+        raise ValueError(f"unknown blind-index kind '{kind}'")
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.casefold().split())
+    return "".join(plain.translate(_LETTERS).split())
+
+
+# Letters that Unicode does not decompose into a base letter and an accent.
+_LETTERS = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th",
+                          "æ": "ae", "œ": "oe"})
 
 
 def _decode_key(text: str, what: str) -> bytes:
@@ -180,6 +218,8 @@ class EncryptedString(_Encrypted, String):
     the database column is TEXT holding the ciphertext.
     """
 
+    cache_ok = True  # SQLAlchemy does not inherit it
+
     def __init__(self, length: int | None = None):
         super().__init__()
         self.max_length = length
@@ -191,12 +231,22 @@ class EncryptedString(_Encrypted, String):
 class EncryptedText(_Encrypted, Text):
     """Free text (card content, notes), encrypted at rest."""
 
+    cache_ok = True
+
     def to_text(self, value):
         return str(value)
 
 
-class EncryptedDate(_Encrypted, Date):
-    """A personal date (birth date), encrypted at rest; forms still see a date."""
+class EncryptedDate(_Encrypted):
+    """A personal date (birth date), encrypted at rest.
+
+    Deliberately not a subclass of ``Date``: SQLite's dialect would swap in its own DATE
+    type and store the date in plaintext. Forms and API schemas learn that it is a date
+    from ``is_encrypted_date`` (app/core/interface.py, app/core/api.py).
+    """
+
+    cache_ok = True
+    python_type = dt.date
 
     def to_text(self, value):
         if isinstance(value, dt.datetime):
@@ -209,9 +259,25 @@ class EncryptedDate(_Encrypted, Date):
         return dt.date.fromisoformat(text)
 
 
+def blind_index_for(column: str, value) -> str | None:
+    """The index of a stored value of ``column``; None if it is empty or not indexable
+    (a value that is not a phone number cannot be found by one either)."""
+    if isinstance(value, UndecryptableValue):
+        raise DecryptionError(value.reason)
+    try:
+        return key_ring().blind_index(value, index_kind(column))
+    except ValueError:
+        return None
+
+
 def _update_blind_indexes(mapper, connection, target) -> None:
     for source, index_column in getattr(type(target), "__blind_index__", {}).items():
-        setattr(target, index_column, key_ring().blind_index(getattr(target, source)))
+        value = getattr(target, source)
+        if isinstance(value, UndecryptableValue):
+            continue  # keep the index of the value as it was written
+        digest = blind_index_for(source, value)
+        if getattr(target, index_column) != digest:
+            setattr(target, index_column, digest)
 
 
 def install_blind_index(base) -> None:

@@ -95,7 +95,8 @@ def test_no_personal_value_is_stored_in_plaintext(demo_app):
     with demo_app.app_context():
         values = set()
         for holder in db.session.query(Holder):
-            values |= {holder.last_name, holder.phone, holder.email, holder.address, holder.postcode}
+            values |= {holder.last_name, holder.phone, holder.email, holder.address, holder.postcode,
+                       holder.birth_date.isoformat() if holder.birth_date else None}
         for contact in db.session.query(ContactPerson):
             values |= {contact.name, contact.phone}
         for volunteer in db.session.query(Volunteer):

@@ -7,6 +7,8 @@ from flask import current_app
 from app.extensions import db
 from app.organisations.models import Organisation, StaffProfile
 from app.partners.models import Partner
+from app.core.models import utcnow
+from security.passwords import password_problem, policy_enabled
 from security.roles import ROLES
 
 
@@ -35,11 +37,16 @@ def add_user(username: str, password: str, *, email: str, roles, organisation_na
     role_objs = [sm.find_role(r) for r in roles]
     if any(r is None for r in role_objs):
         raise UserError("Rollen ontbreken: voer eerst 'flask --app run roles sync' uit")
+    if policy_enabled():
+        problem = password_problem(password, username, email)
+        if problem:
+            raise UserError(problem)
     user = sm.add_user(username, first_name, last_name, email, role_objs, password)
     if not user:
         db.session.rollback()
         raise UserError(f"Gebruiker '{username}' kon niet worden aangemaakt (e-mail al in gebruik?)")
     db.session.add(StaffProfile(user_id=user.id, organisation_id=org.id,
-                                partner_id=partner.id if partner else None))
+                                partner_id=partner.id if partner else None,
+                                password_changed_at=utcnow()))
     db.session.commit()
     return user

@@ -6,7 +6,8 @@ SHOW = [
     "created_at", "updated_at",
 ]
 EDIT = ["holder", "name", "relation", "phone", "email", "priority", "on_card"]
-# Name, relation, phone and e-mail are encrypted and cannot be searched.
+# Name, relation, phone and e-mail are encrypted: only the phone number (which has a blind
+# index) is searchable, exactly; the base classes add it (security/search.py).
 SEARCH = ["holder", "priority", "on_card", "created_at"]
 LABELS = {}
 DESCRIPTIONS = {

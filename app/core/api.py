@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask_appbuilder import ModelRestApi
 
+from marshmallow import fields as ma_fields
 from sqlalchemy import inspect
 
 from app.core.scoping import ScopedMixin
 from app.core.validation import FieldError, SchemaCheck, model_field_checks
 from security.audit import record_ids
+from security.crypto import EncryptedDate
 from security.roles import API_METHODS
 
 
@@ -44,6 +46,14 @@ class ScopedModelRestApi(ScopedMixin, ModelRestApi):
             column = columns.get(name)
             if column is not None and getattr(column, "default", None) is not None:
                 field.required = False
+        # An encrypted date is TEXT in the database; in the API it is an ISO date.
+        for schema in (self.list_model_schema, self.show_model_schema,
+                       self.add_model_schema, self.edit_model_schema):
+            for name, field in list(schema.fields.items()):
+                if isinstance(getattr(columns.get(name), "type", None), EncryptedDate):
+                    _replace_field(schema, name, ma_fields.Date(
+                        required=field.required, allow_none=field.allow_none,
+                        validate=field.validators, metadata=field.metadata))
 
     # -- validation: 400 with the field named, nothing written -------------------------
 
@@ -82,6 +92,13 @@ class ScopedModelRestApi(ScopedMixin, ModelRestApi):
     def pre_get_list(self, data):
         if self.logs_reads and data.get("ids"):
             record_ids(self.datamodel.session, "list", self.resource, data["ids"])
+
+
+def _replace_field(schema, name: str, field) -> None:
+    field._bind_to_schema(name, schema)
+    for fields in (schema.fields, schema.load_fields, schema.dump_fields):
+        if name in fields:
+            fields[name] = field
 
 
 def _snake(name: str) -> str:

@@ -8,6 +8,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy.exc import IntegrityError
 
 from app.core.validation import FieldError
+from security.crypto import EncryptedDate
 
 _PG_CONSTRAINT = re.compile(r'constraint "(\w+)"')
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: ([\w., ]+)")
@@ -40,7 +41,12 @@ def integrity_error(exc: IntegrityError, model) -> FieldError:
 
 
 class ScopedInterface(SQLAInterface):
-    """Rolls back and raises FieldError (a ValueError) instead of a raw database error."""
+    """Rolls back and raises FieldError (a ValueError) instead of a raw database error,
+    and tells FAB that an encrypted date is a date (so forms get a date picker)."""
+
+    def is_date(self, col_name: str) -> bool:
+        column = self.list_columns.get(col_name)
+        return isinstance(getattr(column, "type", None), EncryptedDate) or super().is_date(col_name)
 
     def _guard(self, operation, item, commit):
         try:

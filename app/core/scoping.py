@@ -9,6 +9,7 @@ from sqlalchemy.orm import RelationshipDirection
 from app.core.labels import LABELS
 from app.core.validation import FieldError
 from security.crypto import encrypted_columns
+from security.search import BlindIndexFilterConverter, blind_index_columns
 from security.filters import (
     ScopeFilter,
     role_names,
@@ -29,12 +30,16 @@ class ScopedMixin:
         model = self.datamodel.obj
         self.class_permission_name = model.__name__
         self.label_columns = {**LABELS, **(self.label_columns or {})}
-        # Ciphertext can be neither searched with LIKE nor sorted: offer the plain columns.
+        # Ciphertext can be neither searched with LIKE nor sorted: offer the plain columns,
+        # and exact search through the blind index on the encrypted ones that have it.
         encrypted = encrypted_columns(model)
         if not self.search_columns:
             self.search_columns = [
                 c for c in self.datamodel.get_search_columns_list() if c not in encrypted
             ]
+        self.datamodel.filter_converter_class = BlindIndexFilterConverter
+        indexed = [c for c in blind_index_columns(model) if c not in self.search_columns]
+        self.search_columns = [*indexed, *self.search_columns]
         if not self.order_columns:
             self.order_columns = [
                 c for c in self.datamodel.get_order_columns_list() if c not in encrypted

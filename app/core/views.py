@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from flask import g
-from flask_appbuilder.fieldwidgets import Select2Widget
-from wtforms import SelectField
+from flask_appbuilder.fieldwidgets import BS3TextFieldWidget, Select2Widget
+from wtforms import SelectField, StringField
 from wtforms.validators import Optional
-from flask_appbuilder import IndexView, ModelView, expose
+from flask_appbuilder import ModelView
 
 from app.core.scoping import ScopedMixin
 from app.core.validation import FormCheck, model_field_checks
 from security.audit import record_ids, record_read
 from security.roles import VIEW_METHODS
+from security.search import blind_index_columns
 
 
 class ScopedModelView(ScopedMixin, ModelView):
@@ -35,6 +36,12 @@ class ScopedModelView(ScopedMixin, ModelView):
                               ("edit_form_extra_fields", self.edit_columns)):
             optional = self._optional_choice_fields(columns or [])
             setattr(self, attr, {**optional, **(getattr(self, attr) or {})})
+        # Exact search on encrypted columns (security/search.py): a one-line text box.
+        self.search_form_extra_fields = {
+            **{c: StringField(self.label_columns.get(c, c), widget=BS3TextFieldWidget())
+               for c in blind_index_columns(self.datamodel.obj)},
+            **(self.search_form_extra_fields or {}),
+        }
         super().__init__(**kwargs)
 
     def _optional_choice_fields(self, columns) -> dict:
@@ -77,15 +84,3 @@ def optional_choice(enum_cls, label: str, description: str = "") -> SelectField:
     return SelectField(label, description=description, coerce=coerce, validators=[Optional()],
                        choices=[("", "—"), *((m.name, str(m.value)) for m in enum_cls)],
                        widget=Select2Widget())
-
-
-class HomeView(IndexView):
-    """The landing page: what needs attention today, per role."""
-
-    route_base = "/"
-    index_template = "home.html"
-
-    @expose("/")
-    def index(self):
-        user = getattr(g, "user", None)
-        return self.render_template(self.index_template, user=user, appbuilder=self.appbuilder)

@@ -13,6 +13,8 @@ class HelpRequest:
         "requester_email", "requester_address", "pc4", "professional", "wanted_on", "status",
         "decision_reason",
     ]
+    # Plus exact search on the requester's name, phone and e-mail (blind index, added by the
+    # base classes), so the helpdesk finds a request by the caller's phone number.
     SEARCH = ["channel", "status", "category", "pc4", "received_at", "wanted_on"]
     LABELS = {
         "description": "Hulpvraag",

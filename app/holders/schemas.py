@@ -9,6 +9,8 @@ EDIT = [
     "reference", "first_name", "last_name", "birth_date", "address", "postcode", "town",
     "phone", "email", "coach", "status", "notes",
 ]
+# Plus exact search on last name, phone, e-mail and postcode through the blind index
+# (added by the base classes for every column in Holder.__blind_index__).
 SEARCH = ["reference", "pc4", "town", "coach", "status", "created_at"]
 LABELS = {"coach": "Hulpkaartcoach"}
 DESCRIPTIONS = {

@@ -23,6 +23,7 @@ class Volunteer:
         "first_name", "last_name", "email", "phone", "address", "pc4", "availability",
         "max_distance_km", "categories", "partner", "status", "approved_on", "notes",
     ]
+    # Plus exact search on last name, phone and e-mail (blind index, added by the base classes).
     SEARCH = ["pc4", "partner", "status", "categories", "approved_on", "created_at"]
     LABELS = {
         "availability": "Beschikbaarheid",

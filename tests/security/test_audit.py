@@ -73,3 +73,39 @@ def test_privacy_officer_reads_only_his_organisations_log(app, db, client):
     ids = [r["id"] for r in rows]
     orgs = {e.organisation_id for e in db.session.query(AuditEvent).filter(AuditEvent.id.in_(ids))}
     assert orgs == {org_id("a")}
+
+
+def test_events_carry_roles_and_request_id(app, db, client):
+    holder = factories.holder("a")
+    resp = client.get(f"/api/v1/holder/{holder.id}", headers=api_headers(client, "privacyofficer_a"))
+    (event,) = _events(db, request_id=resp.headers["X-Request-ID"])
+    assert (event.username, event.roles, event.action) == ("privacyofficer_a", "PrivacyOfficer", "read")
+
+
+def test_a_look_at_a_holders_contact_person_names_the_holder(app, db, client):
+    from app.contacts.models import ContactPerson
+
+    holder = factories.holder("a", coach_login="coach_a")
+    contact = ContactPerson(holder_id=holder.id, name="Carla Contact", phone="0687654321",
+                            organisation_id=holder.organisation_id)
+    db.session.add(contact)
+    db.session.commit()
+    (created,) = _events(db, resource="ContactPerson", record_id=str(contact.id), action="create")
+    assert created.holder_id == holder.id and "Carla" not in (created.fields or "")
+    resp = client.get(f"/api/v1/contact_person/{contact.id}", headers=api_headers(client, "coach_a"))
+    assert resp.status_code == 200
+    (event,) = _events(db, request_id=resp.headers["X-Request-ID"])
+    assert (event.action, event.resource, event.holder_id) == ("read", "ContactPerson", holder.id)
+
+
+def test_an_export_records_its_purpose(app, db):
+    from security.audit import record
+
+    holder = factories.holder("a")
+    record(db.session, "export", "Holder", record_id=holder.id, holder_id=holder.id,
+           purpose="aanmelding meldkamer", fields=["first_name", "phone"])
+    db.session.commit()
+    (event,) = _events(db, resource="Holder", record_id=str(holder.id), action="export",
+                       holder_id=holder.id)
+    assert event.purpose == "aanmelding meldkamer" and event.fields == "first_name,phone"
+    assert event.hash and event.prev_hash

@@ -18,15 +18,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_personal_fields_are_ciphertext_in_the_database(app, db):
-    holder = factories.holder("a", address="Oudegracht 1")
+    import datetime as dt
+
+    holder = factories.holder("a", address="Oudegracht 1", birth_date=dt.date(1961, 3, 14))
     row = db.session.execute(sa.text(
-        "SELECT first_name, last_name, phone, address FROM holder WHERE id = :id"),
+        "SELECT first_name, last_name, phone, address, birth_date FROM holder WHERE id = :id"),
         {"id": holder.id}).one()
     for value in row:
         assert value.startswith("v1:t1:")
-    assert "Oudegracht" not in " ".join(row)
+    assert "Oudegracht" not in " ".join(row) and "1961" not in " ".join(row)
     db.session.expire_all()
-    assert db.session.get(type(holder), holder.id).address == "Oudegracht 1"
+    fresh = db.session.get(type(holder), holder.id)
+    assert fresh.address == "Oudegracht 1" and fresh.birth_date == dt.date(1961, 3, 14)
 
 
 def test_blind_index_finds_a_name_without_decrypting(app, db):

@@ -23,6 +23,8 @@ ADMIN_ONLY = {
 PUBLIC = {
     "static", "appbuilder.static", "AuthDBView.login", "AuthDBView.logout", "HomeView.index",
     "LocaleView.index", "UtilView.back", "SecurityApi.login", "SecurityApi.refresh",
+    # The second login step works on a half-logged-in session (security/twofactor.py).
+    "TwoFactorView.verify", "TwoFactorView.setup", "TwoFactorView.disable",
 }
 # FAB's bulk-action routes check the permission of the chosen action themselves.
 ACTION_ROUTES = {"action", "action_post"}
