@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8080
 # Debian packages the test suite needs (installed with apt-get when missing).
-TEST_DEBS ?= postgresql-15
+TEST_DEBS ?= postgresql-15 chromium
 
 .PHONY: run test bench install install-dev system-deps clean
 
@@ -30,6 +30,7 @@ run: install
 
 ## make test: everything the tests need, then the whole suite (SQLite and PostgreSQL 15).
 test: install-dev system-deps
+	@scripts/security-checks.sh
 	$(BIN)/python -m pytest
 
 ## make bench: cost of field encryption and gain of the blind index at 100,000 holders

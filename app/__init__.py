@@ -77,10 +77,12 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     from flask_appbuilder import Model
 
     from security import audit
+    from app.core.validation import install_rules
     from security.crypto import install_blind_index
 
     import_models()
     install_blind_index(Model)
+    install_rules(Model)
     audit.install(Session)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))

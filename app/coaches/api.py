@@ -1,7 +1,6 @@
 from app.core.interface import ScopedInterface
 
 from app.coaches import schemas as s
-from app.coaches.checks import AttendeeCheck
 from app.coaches.models import (
     Coach,
     IntervisionAttendance,
@@ -42,7 +41,7 @@ class IntervisionSessionApi(ScopedModelRestApi):
     label_columns = s.LABELS
 
 
-class IntervisionAttendanceApi(AttendeeCheck, ScopedModelRestApi):
+class IntervisionAttendanceApi(ScopedModelRestApi):
     datamodel = ScopedInterface(IntervisionAttendance)
     resource_name = "intervision_attendance"
     list_columns = ["id", *s.ATTENDANCE_LIST]

@@ -5,7 +5,13 @@ from flask_appbuilder import Model
 from sqlalchemy.orm import mapped_column, relationship
 
 from app.core.models import Choice, OrgScopedMixin, choice_column, user_fk
-from app.core.validation import field_validators, normalise_email, normalise_phone, required
+from app.core.validation import (
+    Rule,
+    field_validators,
+    normalise_email,
+    normalise_phone,
+    required,
+)
 from security.crypto import EncryptedText
 
 
@@ -97,6 +103,12 @@ class IntervisionAttendance(OrgScopedMixin, Model):
     present = mapped_column(sa.Boolean, nullable=False, default=True)
     session = relationship("IntervisionSession", back_populates="attendance")
     coach = relationship("Coach")
+
+    __rules__ = (
+        Rule("guest_name", "Kies een coach of vul de naam van een gast in",
+             lambda a: a.coach is not None or a.coach_id is not None
+             or bool((a.guest_name or "").strip())),
+    )
 
     def __str__(self):
         return str(self.coach or self.guest_name)

@@ -1,7 +1,6 @@
 from app.core.interface import ScopedInterface
 
 from app.coaches import schemas as s
-from app.coaches.checks import AttendeeCheck
 from app.coaches.models import (
     Coach,
     IntervisionAttendance,
@@ -58,7 +57,7 @@ class CoachView(ScopedModelView):
     related_views = [TrainingView, PerformanceReviewView]
 
 
-class IntervisionAttendanceView(AttendeeCheck, ScopedModelView):
+class IntervisionAttendanceView(ScopedModelView):
     datamodel = ScopedInterface(IntervisionAttendance)
     list_title = "Aanwezigheid intervisie"
     show_title = "Aanwezigheid"

@@ -5,6 +5,7 @@ from flask_appbuilder import Model
 from sqlalchemy.orm import mapped_column, relationship
 
 from app.core.models import Choice, OrgScopedMixin, choice_column, user_fk, utcnow
+from app.core.validation import Rule
 from security.crypto import EncryptedText
 
 
@@ -82,6 +83,13 @@ class Consent(OrgScopedMixin, Model):
     volunteer = relationship("Volunteer")
     notice = relationship("PrivacyNotice")
     recorded_by = relationship("User", foreign_keys=[recorded_by_id])
+
+    __rules__ = (
+        Rule("holder", "Vul precies één betrokkene in: hulpkaarthouder, contactpersoon, "
+                       "hulpvraag of vrijwilliger",
+             lambda c: sum(getattr(c, n) is not None or getattr(c, f"{n}_id") is not None
+                           for n in ("holder", "contact_person", "help_request", "volunteer")) == 1),
+    )
 
     @property
     def active(self) -> bool:

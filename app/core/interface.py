@@ -7,8 +7,8 @@ import re
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy.exc import IntegrityError
 
-from app.core.validation import FieldError
-from security.crypto import EncryptedDate
+from app.core.validation import FieldError, remember_field_error
+from security.crypto import EncryptedDate, EncryptedString
 
 _PG_CONSTRAINT = re.compile(r'constraint "(\w+)"')
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: ([\w., ]+)")
@@ -45,17 +45,28 @@ class ScopedInterface(SQLAInterface):
     and tells FAB that an encrypted date is a date (so forms get a date picker)."""
 
     def is_date(self, col_name: str) -> bool:
-        column = self.list_columns.get(col_name)
-        return isinstance(getattr(column, "type", None), EncryptedDate) or super().is_date(col_name)
+        return self._is_encrypted(col_name, EncryptedDate) or super().is_date(col_name)
+
+    def is_text(self, col_name: str) -> bool:
+        """Only free text gets a text area; an encrypted name or date is one line."""
+        if self._is_encrypted(col_name, (EncryptedString, EncryptedDate)):
+            return False
+        return super().is_text(col_name)
+
+    def _is_encrypted(self, col_name: str, types) -> bool:
+        return isinstance(getattr(self.list_columns.get(col_name), "type", None), types)
 
     def _guard(self, operation, item, commit):
         try:
             operation(item, commit=commit)
         except Exception as exc:
+            self.session.rollback()  # nothing half-written, whatever went wrong
             cause = exc if isinstance(exc, IntegrityError) else exc.__cause__
             if isinstance(cause, IntegrityError):
-                self.session.rollback()
-                raise integrity_error(cause, self.obj) from None
+                exc = integrity_error(cause, self.obj)
+            if isinstance(exc, FieldError):
+                remember_field_error(exc)
+                raise exc from None
             raise
 
     def add(self, item, commit: bool = True) -> None:

@@ -7,16 +7,18 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import RelationshipDirection
 
 from app.core.labels import LABELS
-from app.core.validation import FieldError
+from app.core.validation import FieldError, check_rules, remember_field_error
 from security.crypto import encrypted_columns
-from security.search import BlindIndexFilterConverter, blind_index_columns
 from security.filters import (
     ScopeFilter,
     role_names,
     scope_query,
     staff_of,
     user_organisation_id,
+    user_partner_id,
 )
+from security.roles import scope_for
+from security.search import BlindIndexFilterConverter, blind_index_columns
 
 
 class ScopedMixin:
@@ -57,10 +59,31 @@ class ScopedMixin:
                 setattr(self, attr, {**rel_filters, **(getattr(self, attr) or {})})
 
     def prepare_write(self, item, is_new: bool) -> None:
-        """Put a new record in the user's organisation and refuse links he may not see."""
-        with self.datamodel.session.no_autoflush:  # the item is not complete yet
-            self._assign_organisation(item, is_new)
-            self._check_links(item, g.user)
+        """Put a new record in the user's organisation (and caseload), refuse links he may
+        not see, and check the model's rules — before anything is written."""
+        try:
+            with self.datamodel.session.no_autoflush:  # the item is not complete yet
+                self._assign_organisation(item, is_new)
+                self._assign_owner(item)
+                self._check_links(item, g.user)
+                check_rules(item)
+        except FieldError as exc:
+            remember_field_error(exc)
+            raise
+
+    def _assign_owner(self, item) -> None:
+        """A coach's new holder is his own, a partner contact's new volunteer his partner's:
+        otherwise the record would vanish from his sight the moment it is saved."""
+        user = g.user
+        scope = scope_for(role_names(user), type(item).__name__)
+        relations = inspect(type(item)).relationships
+        if scope == "own_holders" and "coach" in relations and item.coach is None \
+                and item.coach_id is None:
+            coach_cls = relations["coach"].mapper.class_
+            item.coach = self.datamodel.session.query(coach_cls).filter_by(user_id=user.id).first()
+        elif scope == "own_partner" and "partner" in relations and item.partner is None \
+                and item.partner_id is None:
+            item.partner_id = user_partner_id(user)
 
     def _assign_organisation(self, item, is_new: bool) -> None:
         if not hasattr(type(item), "organisation_id"):

@@ -144,6 +144,14 @@ class FieldError(ValueError):
         self.field = field
 
 
+def remember_field_error(exc: FieldError) -> None:
+    """Keep the refusal for this request, so a form can be shown again with it (core/views)."""
+    from flask import g, has_app_context
+
+    if has_app_context():
+        g.field_error = exc
+
+
 def required(label: str):
     def check(value):
         return check_required(value, label)
@@ -203,3 +211,44 @@ def model_field_checks(model) -> dict:
         for value in vars(klass).values():
             checks.update(getattr(value, "field_checks", {}) or {})
     return checks
+
+
+def between(low, high, message: str):
+    def check(value):
+        if value is not None and not low <= value <= high:
+            raise ValueError(message)
+        return value
+
+    return check
+
+
+class Rule:
+    """A rule over several fields of one record; the message lands on ``field``.
+
+    Models list them in ``__rules__``; they are checked before every write (views, API)
+    and again at flush time for every other path (workflows, CLI).
+    """
+
+    def __init__(self, field: str, message: str, holds):
+        self.field, self.message, self.holds = field, message, holds
+
+    def check(self, item) -> None:
+        if not self.holds(item):
+            raise FieldError(self.field, self.message)
+
+
+def check_rules(item) -> None:
+    for rule in getattr(type(item), "__rules__", ()):
+        rule.check(item)
+
+
+def _check_rules_on_flush(mapper, connection, target) -> None:
+    check_rules(target)
+
+
+def install_rules(base) -> None:
+    from sqlalchemy import event
+
+    if not event.contains(base, "before_insert", _check_rules_on_flush):
+        event.listen(base, "before_insert", _check_rules_on_flush, propagate=True)
+        event.listen(base, "before_update", _check_rules_on_flush, propagate=True)

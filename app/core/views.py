@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import g
+from flask import g, request, session
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget, Select2Widget
 from wtforms import SelectField, StringField
 from wtforms.validators import Optional
@@ -73,6 +73,37 @@ class ScopedModelView(ScopedMixin, ModelView):
 
     def pre_update(self, item):
         self.prepare_write(item, is_new=False)
+
+    # A refused save (FieldError from the checks, the rules or the database) shows the form
+    # again with what was typed and the message at its field; FAB would flash and redirect.
+
+    def _add(self):
+        return super()._add() or self._form_again(self.add_form, self._get_add_widget)
+
+    def _edit(self, pk):
+        return super()._edit(pk) or self._form_again(self.edit_form, self._get_edit_widget)
+
+    def _form_again(self, form_class, get_widget):
+        error = g.pop("field_error", None)
+        if error is None or request.method != "POST":
+            return None
+        self.datamodel.session.rollback()  # drop whatever the refused save had changed
+        form = form_class.refresh(request.form)
+        exclude_cols = self._filters.get_relation_cols()
+        self._fill_form_exclude_cols(exclude_cols, form)
+        form.validate()
+        field = getattr(form, error.field, None)
+        if field is None:
+            return None  # no such field on the form: FAB's flashed message says it
+        field.errors = [*field.errors, str(error)]
+        _drop_flash(str(error))
+        return get_widget(form=form, exclude_cols=exclude_cols)
+
+
+def _drop_flash(message: str) -> None:
+    """FAB has flashed the refusal already; it now stands at its field instead."""
+    flashes = session.get("_flashes", [])
+    session["_flashes"] = [f for f in flashes if f[1] != message]
 
 
 def optional_choice(enum_cls, label: str, description: str = "") -> SelectField:

@@ -1,8 +1,7 @@
 from app.core.interface import ScopedInterface
 
 from app.core.api import ScopedModelRestApi
-from app.core.validation import SchemaCheck
-from app.helpdesk import checks, schemas
+from app.helpdesk import schemas
 from app.helpdesk.models import Feedback, HelpRequest, Match, Referral
 
 
@@ -25,9 +24,6 @@ class ReferralApi(ScopedModelRestApi):
     search_columns = schemas.Referral.SEARCH
     label_columns = schemas.Referral.LABELS
 
-    def prepare_write(self, item, is_new):
-        checks.check_referral(item)
-        super().prepare_write(item, is_new)
 
 
 class MatchApi(ScopedModelRestApi):
@@ -38,7 +34,6 @@ class MatchApi(ScopedModelRestApi):
     add_columns = edit_columns = schemas.Match.EDIT
     search_columns = schemas.Match.SEARCH
     label_columns = schemas.Match.LABELS
-    validators_columns = {"distance_km": SchemaCheck(checks.distance)}
 
 
 class FeedbackApi(ScopedModelRestApi):
@@ -49,4 +44,3 @@ class FeedbackApi(ScopedModelRestApi):
     add_columns = edit_columns = schemas.Feedback.EDIT
     search_columns = schemas.Feedback.SEARCH
     label_columns = schemas.Feedback.LABELS
-    validators_columns = {"rating": SchemaCheck(checks.rating)}

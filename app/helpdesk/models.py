@@ -4,6 +4,8 @@ from sqlalchemy.orm import mapped_column, relationship
 
 from app.core.models import Choice, OrgScopedMixin, choice_column, user_fk, utcnow
 from app.core.validation import (
+    Rule,
+    between,
     field_validators,
     normalise_email,
     normalise_pc4,
@@ -90,6 +92,12 @@ class Referral(OrgScopedMixin, Model):
     help_request = relationship("HelpRequest", back_populates="referrals")
     partner = relationship("Partner")
 
+    __rules__ = (
+        Rule("partner", "Kies een partner of vul de naam van de organisatie in",
+             lambda r: r.partner is not None or r.partner_id is not None
+             or bool((r.organisation_name or "").strip())),
+    )
+
     def __str__(self):
         return f"Doorverwijzing naar {self.partner or self.organisation_name}"
 
@@ -121,6 +129,9 @@ class Match(OrgScopedMixin, Model):
     help_request = relationship("HelpRequest", back_populates="matches")
     volunteer = relationship("Volunteer")
 
+    _checks = field_validators(
+        distance_km=between(0, 9999, "De afstand kan niet negatief zijn"))
+
     def __str__(self):
         return f"Koppeling {self.id}"
 
@@ -144,6 +155,9 @@ class Feedback(OrgScopedMixin, Model):
     rating = mapped_column(sa.Integer, nullable=True)
     comment = mapped_column(EncryptedText, nullable=True)
     match = relationship("Match")
+
+    _checks = field_validators(
+        rating=between(1, 5, "De waardering is een cijfer van 1 tot en met 5"))
 
     def __str__(self):
         return f"Feedback {self.respondent} op koppeling {self.match_id}"

@@ -1,8 +1,7 @@
 from app.core.interface import ScopedInterface
 
-from app.core.validation import FormCheck
 from app.core.views import ScopedModelView
-from app.helpdesk import checks, schemas
+from app.helpdesk import schemas
 from app.helpdesk.models import Feedback, HelpRequest, Match, Referral
 
 
@@ -18,7 +17,6 @@ class ReferralView(ScopedModelView):
     search_columns = schemas.Referral.SEARCH
     label_columns = schemas.Referral.LABELS
     description_columns = schemas.Referral.DESCRIPTIONS
-    validators_columns = {"partner": [checks.form_destination]}
     base_order = ("referred_at", "desc")
 
 
@@ -34,7 +32,6 @@ class FeedbackView(ScopedModelView):
     search_columns = schemas.Feedback.SEARCH
     label_columns = schemas.Feedback.LABELS
     description_columns = schemas.Feedback.DESCRIPTIONS
-    validators_columns = {"rating": [FormCheck(checks.rating)]}
     base_order = ("received_at", "desc")
 
 
@@ -50,7 +47,6 @@ class MatchView(ScopedModelView):
     search_columns = schemas.Match.SEARCH
     label_columns = schemas.Match.LABELS
     description_columns = schemas.Match.DESCRIPTIONS
-    validators_columns = {"distance_km": [FormCheck(checks.distance)]}
     related_views = [FeedbackView]
     base_order = ("matched_at", "desc")
 

@@ -1,7 +1,7 @@
 from app.core.interface import ScopedInterface
 
 from app.core.api import ScopedModelRestApi
-from app.privacy import checks, schemas
+from app.privacy import schemas
 from app.privacy.models import PrivacyRequest
 
 
@@ -14,6 +14,3 @@ class PrivacyRequestApi(ScopedModelRestApi):
     search_columns = schemas.SEARCH
     label_columns = schemas.LABELS
 
-    def prepare_write(self, item, is_new):
-        checks.check_item(item)
-        super().prepare_write(item, is_new)

@@ -3,6 +3,7 @@ from flask_appbuilder import Model
 from sqlalchemy.orm import mapped_column, relationship
 
 from app.core.models import Choice, OrgScopedMixin, choice_column, user_fk
+from app.core.validation import Rule
 from security.crypto import EncryptedString, EncryptedText
 
 
@@ -49,6 +50,13 @@ class PrivacyRequest(OrgScopedMixin, Model):
     contact_person = relationship("ContactPerson")
     volunteer = relationship("Volunteer")
     help_request = relationship("HelpRequest")
+
+    __rules__ = (
+        Rule("due_on", "De uiterste afhandeldatum kan niet voor de ontvangstdatum liggen",
+             lambda r: not (r.received_on and r.due_on and r.due_on < r.received_on)),
+        Rule("completed_on", "De afhandeldatum kan niet voor de ontvangstdatum liggen",
+             lambda r: not (r.received_on and r.completed_on and r.completed_on < r.received_on)),
+    )
 
     def __str__(self):
         return f"{self.kind}-verzoek {self.id}"

@@ -1,7 +1,7 @@
 from app.core.interface import ScopedInterface
 
 from app.core.views import ScopedModelView
-from app.privacy import checks, schemas
+from app.privacy import schemas
 from app.privacy.models import PrivacyRequest
 
 
@@ -17,5 +17,4 @@ class PrivacyRequestView(ScopedModelView):
     search_columns = schemas.SEARCH
     label_columns = schemas.LABELS
     description_columns = schemas.DESCRIPTIONS
-    validators_columns = {"due_on": [checks.form_due], "completed_on": [checks.form_completed]}
     base_order = ("due_on", "asc")

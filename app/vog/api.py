@@ -1,7 +1,7 @@
 from app.core.interface import ScopedInterface
 
 from app.core.api import ScopedModelRestApi
-from app.vog import checks, schemas
+from app.vog import schemas
 from app.vog.models import VogCheck
 
 
@@ -14,6 +14,3 @@ class VogCheckApi(ScopedModelRestApi):
     search_columns = schemas.SEARCH
     label_columns = schemas.LABELS
 
-    def prepare_write(self, item, is_new):
-        checks.check_item(item)
-        super().prepare_write(item, is_new)

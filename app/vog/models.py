@@ -3,6 +3,7 @@ from flask_appbuilder import Model
 from sqlalchemy.orm import mapped_column, relationship
 
 from app.core.models import Choice, OrgScopedMixin, choice_column
+from app.core.validation import Rule
 
 
 class VogStatus(Choice):
@@ -29,6 +30,11 @@ class VogCheck(OrgScopedMixin, Model):
     expires_on = mapped_column(sa.Date, nullable=True)
     reference = mapped_column(sa.String(60), nullable=True)
     volunteer = relationship("Volunteer", back_populates="vog_checks")
+
+    __rules__ = (
+        Rule("expires_on", "'Geldig tot' moet na de afgiftedatum liggen",
+             lambda v: not (v.issued_on and v.expires_on and v.expires_on <= v.issued_on)),
+    )
 
     def __str__(self):
         return f"VOG {self.status} ({self.requested_on})"

@@ -1,7 +1,7 @@
 from app.core.interface import ScopedInterface
 
 from app.core.views import ScopedModelView
-from app.vog import checks, schemas
+from app.vog import schemas
 from app.vog.models import VogCheck
 
 
@@ -17,5 +17,4 @@ class VogCheckView(ScopedModelView):
     search_columns = schemas.SEARCH
     label_columns = schemas.LABELS
     description_columns = schemas.DESCRIPTIONS
-    validators_columns = {"expires_on": [checks.form_expiry]}
     base_order = ("requested_on", "desc")

@@ -1,9 +1,7 @@
-from flask import g
 from app.core.interface import ScopedInterface
 
 from app.core.api import ScopedModelRestApi
-from app.core.validation import SchemaCheck
-from app.volunteers import checks, schemas
+from app.volunteers import schemas
 from app.volunteers.models import HelpCategory, Volunteer
 
 
@@ -25,8 +23,4 @@ class VolunteerApi(ScopedModelRestApi):
     add_columns = edit_columns = schemas.Volunteer.EDIT
     search_columns = schemas.Volunteer.SEARCH
     label_columns = schemas.Volunteer.LABELS
-    validators_columns = {"max_distance_km": SchemaCheck(checks.max_distance)}
 
-    def prepare_write(self, item, is_new):
-        checks.assign_own_partner(item, g.user, self.datamodel.session)
-        super().prepare_write(item, is_new)

@@ -5,6 +5,7 @@ from sqlalchemy.orm import mapped_column, relationship
 from app.core.models import Choice, OrgScopedMixin, choice_column, user_fk
 from app.core.validation import (
     all_of,
+    between,
     field_validators,
     normalise_email,
     normalise_pc4,
@@ -88,6 +89,7 @@ class Volunteer(OrgScopedMixin, Model):
         phone=normalise_phone,
         email=normalise_email,
         pc4=all_of(normalise_pc4, required("Postcode (4 cijfers)")),
+        max_distance_km=between(1, 100, "De maximale afstand ligt tussen 1 en 100 km"),
     )
 
     def __str__(self):

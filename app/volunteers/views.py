@@ -1,9 +1,7 @@
-from flask import g
 from app.core.interface import ScopedInterface
 
-from app.core.validation import FormCheck
 from app.core.views import ScopedModelView
-from app.volunteers import checks, schemas
+from app.volunteers import schemas
 from app.volunteers.models import HelpCategory, Volunteer
 
 
@@ -34,9 +32,5 @@ class VolunteerView(ScopedModelView):
     search_columns = schemas.Volunteer.SEARCH
     label_columns = schemas.Volunteer.LABELS
     description_columns = schemas.Volunteer.DESCRIPTIONS
-    validators_columns = {"max_distance_km": [FormCheck(checks.max_distance)]}
     base_order = ("created_at", "desc")
 
-    def prepare_write(self, item, is_new):
-        checks.assign_own_partner(item, g.user, self.datamodel.session)
-        super().prepare_write(item, is_new)
