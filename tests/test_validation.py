@@ -101,3 +101,13 @@ def test_email_validator_never_crashes(text):
         v.normalise_email(text)
     except ValueError as exc:
         assert "e-mailadres" in str(exc)
+
+
+def test_show_page_displays_values_the_dutch_way(app, db, client):
+    from tests.support import factories
+
+    holder = factories.holder("a", birth_date=dt.date(1950, 7, 1))
+    login(client, "projectleader_a")
+    page = client.get(f"/holderview/show/{holder.id}").text
+    assert "06 12345678" in page and "01-07-1950" in page
+    assert ">None<" not in page.replace(" ", "").replace("\n", "")

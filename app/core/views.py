@@ -9,7 +9,7 @@ from wtforms.validators import Optional
 from flask_appbuilder import ModelView
 
 from app.core.scoping import ScopedMixin
-from app.core.validation import FormCheck, model_field_checks
+from app.core.validation import FormCheck, format_phone, model_field_checks
 from security.audit import record_ids, record_read
 from security.roles import VIEW_METHODS
 from security.search import blind_index_columns
@@ -36,6 +36,8 @@ class ScopedModelView(ScopedMixin, ModelView):
                               ("edit_form_extra_fields", self.edit_columns)):
             optional = self._optional_choice_fields(columns or [])
             setattr(self, attr, {**optional, **(getattr(self, attr) or {})})
+        self.formatters_columns = {**display_formatters(self.datamodel.obj),
+                                   **(self.formatters_columns or {})}
         # Exact search on encrypted columns (security/search.py): a one-line text box.
         self.search_form_extra_fields = {
             **{c: StringField(self.label_columns.get(c, c), widget=BS3TextFieldWidget())
@@ -104,6 +106,27 @@ def _drop_flash(message: str) -> None:
     """FAB has flashed the refusal already; it now stands at its field instead."""
     flashes = session.get("_flashes", [])
     session["_flashes"] = [f for f in flashes if f[1] != message]
+
+
+def display_formatters(model) -> dict:
+    """Dutch display: dates as 23-11-2026, times without seconds, phone numbers as dialled
+    (06 12345678), and an empty cell instead of 'None'."""
+    import datetime as dt
+
+    def show(fn):
+        return lambda value: "" if value is None else fn(value)
+
+    def when(value):
+        if isinstance(value, dt.datetime):
+            return value.strftime("%d-%m-%Y %H:%M")
+        return value.strftime("%d-%m-%Y") if isinstance(value, dt.date) else value
+
+    from sqlalchemy import inspect
+
+    formatters = {rel.key: show(str) for rel in inspect(model).relationships if not rel.uselist}
+    for column in model.__table__.columns:
+        formatters[column.key] = show(format_phone if column.key.endswith("phone") else when)
+    return formatters
 
 
 def optional_choice(enum_cls, label: str, description: str = "") -> SelectField:
