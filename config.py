@@ -98,10 +98,6 @@ class Config:
     UPLOAD_FOLDER = str(INSTANCE_DIR / "uploads")
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
 
-    # Hulpregie
-    DEFAULT_PHONE_REGION = "NL"
-    SCHEDULER_ENABLED = False
-
 
 class DevelopmentConfig(Config):
     DEBUG = False
@@ -118,7 +114,6 @@ class TestConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
-    SCHEDULER_ENABLED = True
 
 
 CONFIGS = {

@@ -31,6 +31,7 @@ def test_api_requires_fields(app, db, client):
                        json={"reference": "REQ-1"})
     assert resp.status_code == 400
     assert {"first_name", "last_name"} <= set(resp.json["message"])
+    assert resp.json["message"]["first_name"] == ["Dit veld is verplicht."]
 
 
 def test_api_put_with_bad_value_changes_nothing(app, db, client):

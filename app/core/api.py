@@ -14,6 +14,33 @@ from security.crypto import EncryptedDate
 from security.roles import API_METHODS
 
 
+def _dutch_messages() -> None:
+    """The API's own field messages in Dutch, like those of the forms and the validators."""
+    from marshmallow import validate
+
+    ma_fields.Field.default_error_messages.update({
+        "required": "Dit veld is verplicht.",
+        "null": "Dit veld mag niet leeg zijn.",
+        "validator_failed": "Ongeldige waarde.",
+    })
+    for cls, messages in (
+        (ma_fields.String, {"invalid": "Geen geldige tekst."}),
+        (ma_fields.Integer, {"invalid": "Geen geldig geheel getal."}),
+        (ma_fields.Number, {"invalid": "Geen geldig getal."}),
+        (ma_fields.Date, {"invalid": "Geen geldige datum (JJJJ-MM-DD)."}),
+        (ma_fields.DateTime, {"invalid": "Geen geldig tijdstip (JJJJ-MM-DDTUU:MM)."}),
+        (ma_fields.Boolean, {"invalid": "Geen geldige ja/nee-waarde."}),
+        (ma_fields.Enum, {"unknown": "Kies een van: {choices}."}),
+    ):
+        cls.default_error_messages = {**cls.default_error_messages, **messages}
+    validate.Length.message_max = "Langer dan {max} tekens."
+    validate.Length.message_min = "Korter dan {min} tekens."
+    validate.OneOf.default_message = "Kies een van: {choices}."
+
+
+_dutch_messages()
+
+
 class ScopedModelRestApi(ScopedMixin, ModelRestApi):
     """A ModelRestApi with row scoping, Dutch field validation (400 naming the field),
     and every look at a record written to the access log."""

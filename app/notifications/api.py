@@ -9,7 +9,6 @@ class NotificationApi(ScopedModelRestApi):
     datamodel = ScopedInterface(Notification)
     resource_name = "notification"
     base_permissions = ["can_read"]  # the outbox is written by workflows only
-    logs_reads = False
     list_columns = ["id", *schemas.LIST]
     show_columns = ["id", *schemas.SHOW]
     add_columns = edit_columns = schemas.EDIT

@@ -1,7 +1,7 @@
 """Which fields of the outbox each screen and the API show (read-only: nothing to edit)."""
 
 LIST = ["subject", "status", "attempts", "created_at", "sent_at"]
-# The body is left out on purpose: reading this outbox is not logged (logs_reads = False).
+# The body is left out on purpose; looking at the recipient is logged like any personal data.
 SHOW = [
     "subject", "recipient", "channel", "template", "status", "attempts", "created_at",
     "send_after", "sent_at", "last_error", "organisation",

@@ -8,7 +8,6 @@ from app.notifications.models import Notification
 class NotificationView(ScopedModelView):
     datamodel = ScopedInterface(Notification)
     base_permissions = ["can_read"]  # the outbox is written by workflows only
-    logs_reads = False
     list_title = "Berichten"
     show_title = "Bericht"
     add_title = "Bericht"
