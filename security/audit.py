@@ -177,7 +177,6 @@ def event_hash(row) -> str:
 # -- the one writer -----------------------------------------------------------------------------
 
 CHAIN_LOCK = 75130001  # pg_advisory_xact_lock key: one writer of the chain at a time
-_UNSET = object()
 
 
 def _append(conn: sa.Connection, rows: list[dict]) -> None:
@@ -192,19 +191,19 @@ def _append(conn: sa.Connection, rows: list[dict]) -> None:
     table = AuditEvent.__table__
     if conn.dialect.name == "postgresql":
         conn.execute(sa.select(sa.func.pg_advisory_xact_lock(CHAIN_LOCK)))
-    prev = _UNSET
-    for row in rows:
-        if prev is _UNSET:
-            new_id = conn.execute(sa.insert(table).values(**row)).inserted_primary_key[0]
-            prev = conn.execute(sa.select(table.c.hash).where(table.c.id < new_id)
-                                .order_by(table.c.id.desc()).limit(1)).scalar()
-            digest = event_hash({**row, "prev_hash": prev})
-            conn.execute(sa.update(table).where(table.c.id == new_id)
-                         .values(prev_hash=prev, hash=digest))
-        else:
-            digest = event_hash({**row, "prev_hash": prev})
-            conn.execute(sa.insert(table).values(**row, prev_hash=prev, hash=digest))
+    first, rest = rows[0], rows[1:]
+    new_id = conn.execute(sa.insert(table).values(**first)).inserted_primary_key[0]
+    before = conn.execute(sa.select(table.c.hash).where(table.c.id < new_id)
+                          .order_by(table.c.id.desc()).limit(1)).scalar()
+    prev = event_hash({**first, "prev_hash": before})
+    conn.execute(sa.update(table).where(table.c.id == new_id).values(prev_hash=before, hash=prev))
+    chained = []
+    for row in rest:  # the lock is held: the rest follows in one statement
+        digest = event_hash({**row, "prev_hash": prev})
+        chained.append({**row, "prev_hash": prev, "hash": digest})
         prev = digest
+    if chained:
+        conn.execute(sa.insert(table), chained)
 
 
 def _append_events(session: Session, events: list[AuditEvent]) -> None:

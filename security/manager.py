@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, g, session
+from flask import current_app, g, has_request_context, session
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.utils import is_null_password
 from flask_login import login_user
@@ -47,6 +47,23 @@ class HulpregieSecurityManager(SecurityManager):
     def __init__(self, appbuilder):
         super().__init__(appbuilder)
         session_hardening.install(current_app._get_current_object())
+
+    # -- permission checks -----------------------------------------------------------------
+
+    def _has_view_access(self, user, permission_name: str, view_name: str) -> bool:
+        """FAB asks this for every menu entry of every page, one query each: load the user's
+        permissions once per request instead (per user: a login changes who asks)."""
+        if not has_request_context():
+            return super()._has_view_access(user, permission_name, view_name)
+        cache = g.setdefault("hr_permissions", {})
+        key = getattr(user, "id", None)
+        if key not in cache:
+            try:
+                cache[key] = {pair for pairs in self.get_user_roles_permissions(user).values()
+                              for pair in pairs}
+            except AttributeError:  # a user without roles: FAB's own answer
+                return super()._has_view_access(user, permission_name, view_name)
+        return (permission_name, view_name) in cache[key]
 
     # -- rate limiting -------------------------------------------------------------------
 
