@@ -112,3 +112,9 @@ def test_show_page_displays_values_the_dutch_way(app, db, client):
     page = client.get(f"/holderview/show/{holder.id}").text
     assert "06 12345678" in page and "01-07-1950" in page
     assert ">None<" not in page.replace(" ", "").replace("\n", "")
+
+
+def test_an_empty_optional_link_reads_as_a_dash(app, client):
+    login(client, "projectleader_a")
+    page = client.get("/holderview/add").text
+    assert '<option selected value="__None">—</option>' in page or 'value="__None">—<' in page

@@ -45,6 +45,8 @@ class ScopedModelView(ScopedMixin, ModelView):
             **(self.search_form_extra_fields or {}),
         }
         super().__init__(**kwargs)
+        for form in (self.add_form, self.edit_form):
+            _name_the_empty_choice(form)
 
     def _optional_choice_fields(self, columns) -> dict:
         """FAB's enum field has no empty choice: an optional choice would always get the
@@ -100,6 +102,14 @@ class ScopedModelView(ScopedMixin, ModelView):
         field.errors = [*field.errors, str(error)]
         _drop_flash(str(error))
         return get_widget(form=form, exclude_cols=exclude_cols)
+
+
+def _name_the_empty_choice(form_class) -> None:
+    """An optional link shows '—' when empty (FAB's empty text shows up as '__None')."""
+    for value in vars(form_class).values():
+        kwargs = getattr(value, "kwargs", None)
+        if isinstance(kwargs, dict) and kwargs.get("allow_blank") and not kwargs.get("blank_text"):
+            kwargs["blank_text"] = "—"
 
 
 def _drop_flash(message: str) -> None:
