@@ -2,8 +2,18 @@
 
 
 def register(appbuilder):
-    from app.cards.api import AppointmentApi, EvaluationApi, HelpCardApi, HelpCardVersionApi
-    from app.cards.views import AppointmentView, EvaluationView, HelpCardVersionView, HelpCardView
+    from app.cards.api import (
+        AppointmentApi,
+        EvaluationApi,
+        HelpCardApi,
+        HelpCardVersionApi,
+    )
+    from app.cards.views import (
+        AppointmentView,
+        EvaluationView,
+        HelpCardVersionView,
+        HelpCardView,
+    )
     from app.core.registry import add_resource
 
     add_resource(appbuilder, HelpCardView, HelpCardApi, name="Kaarten",

@@ -5,7 +5,7 @@ from flask_appbuilder import Model
 from sqlalchemy.orm import mapped_column, relationship
 
 from app.core.models import Choice, OrgScopedMixin, choice_column, user_fk
-from app.core.validation import field_validators, max_length
+from app.core.validation import between, field_validators, max_length
 from security.crypto import EncryptedText
 
 
@@ -141,6 +141,9 @@ class Appointment(OrgScopedMixin, Model):
     holder = relationship("Holder")
     card = relationship("HelpCard")
     coach = relationship("Coach")
+
+    _checks = field_validators(
+        duration_minutes=between(1, 600, "De duur moet tussen 1 en 600 minuten liggen"))
 
     def __str__(self):
         return f"{self.kind} {self.starts_at:%d-%m-%Y %H:%M}" if self.starts_at else str(self.kind)

@@ -88,13 +88,3 @@ DESCRIPTIONS = {
     "attendees": "Wie er bij het gesprek zijn, bijv. een naaste",
     "method": "Bijv. huisbezoek of telefonisch",
 }
-
-
-def check_duration(value):
-    if value is not None and not 1 <= value <= 600:
-        raise ValueError("De duur moet tussen 1 en 600 minuten liggen")
-    return value
-
-
-# Checks for database constraints that the model validators do not cover.
-APPOINTMENT_CHECKS = {"duration_minutes": check_duration}

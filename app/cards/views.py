@@ -1,9 +1,7 @@
-from app.core.interface import ScopedInterface
-
 from app.cards import schemas
-from app.cards.models import Appointment, Evaluation, HelpCard, HelpCardVersion
 from app.cards.checks import VersionRules
-from app.core.validation import FormCheck
+from app.cards.models import Appointment, Evaluation, HelpCard, HelpCardVersion
+from app.core.interface import ScopedInterface
 from app.core.views import ScopedModelView
 
 
@@ -34,7 +32,6 @@ class AppointmentView(ScopedModelView):
     search_columns = schemas.APPOINTMENT_SEARCH
     label_columns = schemas.LABELS
     description_columns = schemas.DESCRIPTIONS
-    validators_columns = {f: [FormCheck(fn)] for f, fn in schemas.APPOINTMENT_CHECKS.items()}
     base_order = ("starts_at", "desc")
 
 

@@ -1,5 +1,3 @@
-from app.core.interface import ScopedInterface
-
 from app.coaches import schemas as s
 from app.coaches.models import (
     Coach,
@@ -8,6 +6,7 @@ from app.coaches.models import (
     PerformanceReview,
     Training,
 )
+from app.core.interface import ScopedInterface
 from app.core.views import ScopedModelView
 
 

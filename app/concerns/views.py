@@ -1,8 +1,8 @@
 from flask import g
-from app.core.interface import ScopedInterface
 
 from app.concerns import schemas
 from app.concerns.models import Concern
+from app.core.interface import ScopedInterface
 from app.core.views import ScopedModelView
 
 

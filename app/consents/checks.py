@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import g
 
-from app.consents.models import Consent, PrivacyNotice
+from app.consents.models import Consent
 from app.core.validation import FieldError
 
 

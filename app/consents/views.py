@@ -1,8 +1,7 @@
-from app.core.interface import ScopedInterface
-
 from app.consents import schemas
-from app.consents.models import Consent, PrivacyNotice
 from app.consents.checks import ConsentRules, NoticeRules
+from app.consents.models import Consent, PrivacyNotice
+from app.core.interface import ScopedInterface
 from app.core.views import ScopedModelView
 
 

@@ -3,7 +3,13 @@ from flask_appbuilder import Model
 from sqlalchemy.orm import mapped_column, relationship
 
 from app.core.models import OrgScopedMixin
-from app.core.validation import field_validators, normalise_email, normalise_phone, required
+from app.core.validation import (
+    between,
+    field_validators,
+    normalise_email,
+    normalise_phone,
+    required,
+)
 from security.crypto import EncryptedString
 
 
@@ -27,7 +33,12 @@ class ContactPerson(OrgScopedMixin, Model):
     holder = relationship("Holder", back_populates="contact_persons")
 
     __blind_index__ = {"phone": "phone_index"}
-    _checks = field_validators(name=required("Naam"), phone=normalise_phone, email=normalise_email)
+    _checks = field_validators(
+        name=required("Naam"),
+        phone=normalise_phone,
+        email=normalise_email,
+        priority=between(1, 9, "De volgorde moet tussen 1 en 9 liggen"),
+    )
 
     def __str__(self):
         return f"{self.name} ({self.relation})" if self.relation else str(self.name)

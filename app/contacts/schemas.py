@@ -16,13 +16,3 @@ DESCRIPTIONS = {
     "priority": "1 = als eerste bellen (1 tot en met 9)",
     "on_card": "Staat op de hulpkaart; de contactpersoon moet daarvoor toestemming geven",
 }
-
-
-def check_priority(value):
-    if value is not None and not 1 <= value <= 9:
-        raise ValueError("De volgorde moet tussen 1 en 9 liggen")
-    return value
-
-
-# Checks for database constraints that the model validators do not cover.
-CHECKS = {"priority": check_priority}

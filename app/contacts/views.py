@@ -1,8 +1,6 @@
-from app.core.interface import ScopedInterface
-
 from app.contacts import schemas
 from app.contacts.models import ContactPerson
-from app.core.validation import FormCheck
+from app.core.interface import ScopedInterface
 from app.core.views import ScopedModelView
 
 
@@ -18,5 +16,4 @@ class ContactPersonView(ScopedModelView):
     search_columns = schemas.SEARCH
     label_columns = schemas.LABELS
     description_columns = schemas.DESCRIPTIONS
-    validators_columns = {f: [FormCheck(fn)] for f, fn in schemas.CHECKS.items()}
     base_order = ("holder_id", "asc")

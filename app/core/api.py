@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_appbuilder import ModelRestApi
-
 from marshmallow import fields as ma_fields
 from sqlalchemy import inspect
 
@@ -18,11 +17,13 @@ def _dutch_messages() -> None:
     """The API's own field messages in Dutch, like those of the forms and the validators."""
     from marshmallow import validate
 
-    ma_fields.Field.default_error_messages.update({
-        "required": "Dit veld is verplicht.",
-        "null": "Dit veld mag niet leeg zijn.",
-        "validator_failed": "Ongeldige waarde.",
-    })
+    ma_fields.Field.default_error_messages.update(
+        {
+            "required": "Dit veld is verplicht.",
+            "null": "Dit veld mag niet leeg zijn.",
+            "validator_failed": "Ongeldige waarde.",
+        }
+    )
     for cls, messages in (
         (ma_fields.String, {"invalid": "Geen geldige tekst."}),
         (ma_fields.Integer, {"invalid": "Geen geldig geheel getal."}),
@@ -48,8 +49,11 @@ class ScopedModelRestApi(ScopedMixin, ModelRestApi):
     method_permission_name = API_METHODS
     allow_browser_login = True
     page_size = 25
+    view = None  # the domain's admin view: the API shows and takes the same fields
 
     def __init__(self):
+        if self.view is not None:
+            self._mirror(self.view)
         self._init_scope()
         self.resource_name = self.resource_name or _snake(self.datamodel.obj.__name__)
         # Relations as their id only: FAB would dump every column of the related row
@@ -60,10 +64,36 @@ class ScopedModelRestApi(ScopedMixin, ModelRestApi):
             setattr(self, attr, [f"{c}.id" if c in relations else c for c in columns])
         # FAB's API takes one validator per column.
         self.validators_columns = {
-            **{f: SchemaCheck(fn) for f, fn in model_field_checks(self.datamodel.obj).items()},
+            **{
+                f: SchemaCheck(fn)
+                for f, fn in model_field_checks(self.datamodel.obj).items()
+            },
             **(self.validators_columns or {}),
         }
         super().__init__()
+
+    def _mirror(self, view) -> None:
+        self.datamodel = type(view.datamodel)(view.datamodel.obj)
+        for attr in (
+            "list_columns",
+            "show_columns",
+            "add_columns",
+            "edit_columns",
+            "search_columns",
+        ):
+            if not getattr(self, attr) and getattr(view, attr, None):
+                columns = list(getattr(view, attr))
+                setattr(
+                    self,
+                    attr,
+                    ["id", *columns]
+                    if attr in ("list_columns", "show_columns")
+                    else columns,
+                )
+        self.label_columns = {
+            **(view.label_columns or {}),
+            **(self.label_columns or {}),
+        }
 
     def _init_model_schemas(self):
         super()._init_model_schemas()
@@ -74,13 +104,24 @@ class ScopedModelRestApi(ScopedMixin, ModelRestApi):
             if column is not None and getattr(column, "default", None) is not None:
                 field.required = False
         # An encrypted date is TEXT in the database; in the API it is an ISO date.
-        for schema in (self.list_model_schema, self.show_model_schema,
-                       self.add_model_schema, self.edit_model_schema):
+        for schema in (
+            self.list_model_schema,
+            self.show_model_schema,
+            self.add_model_schema,
+            self.edit_model_schema,
+        ):
             for name, field in list(schema.fields.items()):
                 if isinstance(getattr(columns.get(name), "type", None), EncryptedDate):
-                    _replace_field(schema, name, ma_fields.Date(
-                        required=field.required, allow_none=field.allow_none,
-                        validate=field.validators, metadata=field.metadata))
+                    _replace_field(
+                        schema,
+                        name,
+                        ma_fields.Date(
+                            required=field.required,
+                            allow_none=field.allow_none,
+                            validate=field.validators,
+                            metadata=field.metadata,
+                        ),
+                    )
 
     # -- validation: 400 with the field named, nothing written -------------------------
 
@@ -129,4 +170,6 @@ def _replace_field(schema, name: str, field) -> None:
 
 
 def _snake(name: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))
+    return "".join(
+        f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name)
+    )

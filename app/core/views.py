@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import g, request, session
+from flask_appbuilder import ModelView
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget, Select2Widget
 from wtforms import SelectField, StringField
 from wtforms.validators import Optional
-from flask_appbuilder import ModelView
 
 from app.core.scoping import ScopedMixin
 from app.core.validation import FormCheck, format_phone, model_field_checks

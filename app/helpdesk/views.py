@@ -1,5 +1,4 @@
 from app.core.interface import ScopedInterface
-
 from app.core.views import ScopedModelView
 from app.helpdesk import schemas
 from app.helpdesk.models import Feedback, HelpRequest, Match, Referral

@@ -1,5 +1,4 @@
 from app.core.interface import ScopedInterface
-
 from app.core.views import ScopedModelView
 from app.organisations import schemas as s
 from app.organisations.models import Organisation, StaffProfile

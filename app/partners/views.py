@@ -1,5 +1,4 @@
 from app.core.interface import ScopedInterface
-
 from app.core.views import ScopedModelView
 from app.partners import schemas as s
 from app.partners.models import OutreachContact, Partner

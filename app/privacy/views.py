@@ -1,5 +1,4 @@
 from app.core.interface import ScopedInterface
-
 from app.core.views import ScopedModelView
 from app.privacy import schemas
 from app.privacy.models import PrivacyRequest

@@ -1,5 +1,4 @@
 from app.core.interface import ScopedInterface
-
 from app.core.views import ScopedModelView
 from app.vog import schemas
 from app.vog.models import VogCheck

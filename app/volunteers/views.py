@@ -1,5 +1,4 @@
 from app.core.interface import ScopedInterface
-
 from app.core.views import ScopedModelView
 from app.volunteers import schemas
 from app.volunteers.models import HelpCategory, Volunteer
