@@ -19,16 +19,20 @@ if [ ! -f "$DEV_ENV" ]; then
   echo "Made development keys in $DEV_ENV"
 fi
 # Values already in the environment win over the development file.
-while IFS='=' read -r name value; do
-  case "$name" in ''|\#*) continue ;; esac
+while IFS= read -r line; do
+  case "$line" in ''|\#*) continue ;; esac
+  name=${line%%=*}
+  value=${line#*=}  # base64 values end in '=': keep everything after the first one
   [ -n "${!name:-}" ] || export "$name=$value"
 done < "$DEV_ENV"
 
 FLASK=(.venv/bin/flask --app run)
 "${FLASK[@]}" db upgrade
 "${FLASK[@]}" roles sync >/dev/null
-"${FLASK[@]}" demo load --if-empty
-if [ -f instance/demo-credentials.txt ]; then
+loaded=$("${FLASK[@]}" demo load --if-empty)
+echo "$loaded"
+# On later runs the demo is there already: show its logins again.
+if ! grep -q "Demo-accounts:" <<<"$loaded" && [ -f instance/demo-credentials.txt ]; then
   echo; echo "Inloggen (demo):"; cat instance/demo-credentials.txt
 fi
 echo

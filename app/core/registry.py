@@ -9,6 +9,11 @@ def add_resource(appbuilder, view, api=None, *, name: str, category: str, icon: 
     The menu entry and category are noted per resource so that `roles sync` can give
     each role exactly the menu entries of what it may read.
     """
+    from security.roles import MATRIX
+
+    if name in MATRIX or category in MATRIX:
+        # FAB keeps menu and view permissions in one namespace: a clash loses one of them.
+        raise ValueError(f"menu name '{name}' / '{category}' is also a resource name")
     menus = appbuilder.__dict__.setdefault("resource_menus", {})
     resource = view.datamodel.obj.__name__
     appbuilder.add_view(view, name, icon=icon, category=category)

@@ -12,5 +12,5 @@ def register(appbuilder):
                  category="Burenhulp", icon="fa-share-square")
     add_resource(appbuilder, MatchView, MatchApi, name="Koppelingen",
                  category="Burenhulp", icon="fa-handshake")
-    add_resource(appbuilder, FeedbackView, FeedbackApi, name="Feedback",
+    add_resource(appbuilder, FeedbackView, FeedbackApi, name="Terugkoppelingen",
                  category="Burenhulp", icon="fa-comments")
