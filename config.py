@@ -40,8 +40,20 @@ def env_settings() -> dict:
         "PC4_DATA": env("PC4_DATA", str(BASE_DIR.parent / "shared" / "data" / "nl-pc4.csv")),
         # Sign-in security (security/session.py checks and converts these): only when set.
         **{name: env(name) for name in SECURITY_ENV if env(name, "").strip()},
+        **{name: env(name) for name in POLICY if env(name, "").strip()},
     }
 
+
+# The organisation's policy: whole numbers, each overridable from the environment.
+POLICY = {
+    "HULPREGIE_EVALUATION_MONTHS": 12,  # next card evaluation, months after issue
+    "HULPREGIE_EVALUATION_INVITE_WEEKS": 4,  # invitation this many weeks before it is due
+    "HULPREGIE_VOG_MAX_AGE_DAYS": 90,  # a VOG older than this at submission is refused
+    "HULPREGIE_VOG_RENEWAL_MONTHS": 36,  # a VOG is renewed this many months after issue
+    "HULPREGIE_VOG_REMINDER_DAYS": 60,  # renewal reminder this many days ahead
+    "HULPREGIE_FEEDBACK_AFTER_DAYS": 30,  # feedback mail this many days after a match
+    "HULPREGIE_LINK_DAYS": 14,  # signed links (accepting a request, feedback) stay valid
+}
 
 SECURITY_ENV = ("HULPREGIE_IDLE_MINUTES", "HULPREGIE_2FA_REQUIRED_ROLES",
                 "HULPREGIE_LOCKOUT_ATTEMPTS", "HULPREGIE_LOCKOUT_MINUTES", "HULPREGIE_PROXY_COUNT",
@@ -50,6 +62,7 @@ SECURITY_ENV = ("HULPREGIE_IDLE_MINUTES", "HULPREGIE_2FA_REQUIRED_ROLES",
 
 class Config:
     APP_NAME = "Hulpregie"
+    locals().update(POLICY)
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 

@@ -55,6 +55,16 @@ def _check_config(app: Flask) -> None:
     except (TypeError, ValueError):
         raise ConfigError(f"SMTP_PORT must be a number, got '{app.config['SMTP_PORT']}'") from None
     app.config["SMTP_PORT"] = int(app.config["SMTP_PORT"])
+    from config import POLICY
+
+    for name in POLICY:
+        try:
+            app.config[name] = int(app.config[name])
+            if app.config[name] < 0:
+                raise ValueError
+        except (TypeError, ValueError):
+            raise ConfigError(f"{name} must be a whole number of 0 or more, "
+                              f"got '{app.config[name]}'") from None
 
 
 # FAB warns once per security-view column it cannot filter on; nothing to act on.

@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 roles_cli = AppGroup("roles", help="Rollen en rechten.")
 users_cli = AppGroup("users", help="Gebruikers (medewerkers).")
 keys_cli = AppGroup("keys", help="Sleutels voor versleuteling van persoonsgegevens.")
+scheduler_cli = AppGroup("scheduler", help="Geplande taken (herinneringen, outbox).")
 
 
 @roles_cli.command("sync")
@@ -99,8 +100,48 @@ def keys_rotate(batch_size, dry_run):
             f"ontsleuteld en zijn ongewijzigd gelaten (id.kolom): {details}")
 
 
+@scheduler_cli.command("tick")
+@click.option("--now", "now", default=None, metavar="YYYY-MM-DDTHH:MM",
+              help="Doe alsof het nu dit moment is (UTC), voor tests en inhalen.")
+def scheduler_tick(now):
+    """Run every scheduled job once, now (for cron and tests)."""
+    import datetime as dt
+
+    from workflows.scheduler import tick
+
+    try:
+        moment = dt.datetime.fromisoformat(now) if now else None
+    except ValueError:
+        raise click.BadParameter(f"geen geldig moment: {now}", param_hint="--now") from None
+    try:
+        results = tick(moment)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
+    for name, result in results.items():
+        summary = ", ".join(f"{k}={v}" for k, v in result.items()) or "niets te doen"
+        click.echo(f"{name:20} {summary}")
+
+
+@scheduler_cli.command("run")
+def scheduler_run():
+    """Run the scheduler in this process (the leader; other processes wait and take over)."""
+    from workflows.scheduler import serve
+
+    serve()
+
+
+@scheduler_cli.command("jobs")
+def scheduler_jobs():
+    """List the job table."""
+    from workflows.scheduler import JOBS
+
+    for job in JOBS:
+        trigger = ", ".join(f"{k}={v}" for k, v in job.trigger.items())
+        click.echo(f"{job.name:20} {trigger:40} {job.description}")
+
+
 def register(app):
-    for group in (roles_cli, users_cli, keys_cli):
+    for group in (roles_cli, users_cli, keys_cli, scheduler_cli):
         app.cli.add_command(group)
     from app.demo import demo_cli
 

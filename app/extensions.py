@@ -25,8 +25,18 @@ def _compare_type(context, inspected_column, metadata_column, inspected_type, me
     return None  # Alembic's own comparison
 
 
+# APScheduler's job store: created by our migration, shaped by APScheduler, not by our models.
+SCHEDULER_JOBS_TABLE = "scheduler_jobs"
+
+
+def _include_object(obj, name, type_, reflected, compare_to):
+    table = obj if type_ == "table" else getattr(obj, "table", None)
+    return getattr(table, "name", name) != SCHEDULER_JOBS_TABLE
+
+
 # Share FAB's metadata, or Alembic sees no tables.
 db = SQLA(metadata=Model.metadata)
-migrate = Migrate(compare_type=_compare_type, render_as_batch=True, render_item=_render_item)
+migrate = Migrate(compare_type=_compare_type, render_as_batch=True, render_item=_render_item,
+                  include_object=_include_object)
 
 

@@ -60,6 +60,25 @@ def app(database_url):
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def smtp_server():
+    from tests.support.smtp import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp(app, smtp_server):
+    """A real SMTP server on loopback, emptied for this test; the app sends to it."""
+    smtp_server.clear()
+    old = app.config["SMTP_HOST"], app.config["SMTP_PORT"]
+    app.config["SMTP_HOST"], app.config["SMTP_PORT"] = smtp_server.host, smtp_server.port
+    yield smtp_server
+    app.config["SMTP_HOST"], app.config["SMTP_PORT"] = old
+
+
 @pytest.fixture
 def db(app):
     from app.extensions import db as _db

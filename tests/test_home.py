@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.cards.models import CardStatus, HelpCard
+from app.cards.models import CardStatus, HelpCard, MakingChoice
 from tests.conftest import login
 from tests.support import factories
 
@@ -17,7 +17,8 @@ def test_coach_sees_only_his_own_cards_awaiting_approval(app, db, client):
     other = factories.holder("a", coach_login="coach2_a")
     for holder in (own, other):
         db.session.add(HelpCard(holder_id=holder.id, organisation_id=holder.organisation_id,
-                                status=CardStatus.awaiting_approval))
+                                status=CardStatus.awaiting_approval,
+                                making_choice=MakingChoice.with_coach))
     db.session.commit()
     login(client, "coach_a")
     page = client.get("/").text

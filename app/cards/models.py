@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask_appbuilder import Model
 from sqlalchemy.orm import mapped_column, relationship
 
-from app.core.models import Choice, OrgScopedMixin, choice_column, user_fk
+from app.core.models import Choice, OrgScopedMixin, choice_column, user_fk, utcnow
 from app.core.validation import between, field_validators, max_length
 from security.crypto import EncryptedText
 
@@ -38,7 +38,17 @@ class HelpCard(OrgScopedMixin, Model):
     """A Hulpkaart: its state and the version that is issued. Content lives in versions."""
 
     __tablename__ = "help_card"
-    __table_args__ = (sa.Index("ix_help_card_org_status", "organisation_id", "status"),)
+    __table_args__ = (
+        sa.Index("ix_help_card_org_status", "organisation_id", "status"),
+        # The database refuses states whose facts are missing (workflows/cards.py checks first).
+        sa.CheckConstraint(
+            "status IN ('requested', 'withdrawn', 'ended') OR making_choice IS NOT NULL",
+            name="choice_recorded"),
+        sa.CheckConstraint(
+            "status NOT IN ('issued', 'evaluation_due', 'evaluated')"
+            " OR (issued_version_id IS NOT NULL AND issued_on IS NOT NULL)",
+            name="issued_has_version"),
+    )
     id = mapped_column(sa.Integer, primary_key=True)
     holder_id = mapped_column(
         sa.ForeignKey("holder.id", ondelete="CASCADE"), nullable=False, index=True
@@ -55,6 +65,7 @@ class HelpCard(OrgScopedMixin, Model):
         nullable=True,
     )
     control_room_sections = mapped_column(sa.String(200), nullable=True)
+    closed_reason = mapped_column(EncryptedText, nullable=True)
     holder = relationship("Holder", back_populates="cards")
     coach = relationship("Coach")
     versions = relationship(
@@ -99,6 +110,8 @@ class HelpCardVersion(OrgScopedMixin, Model):
     other_info = mapped_column(EncryptedText, nullable=True)
     holder_approved_on = mapped_column(sa.Date, nullable=True)
     holder_approval_method = choice_column(ApprovalMethod, nullable=True)
+    approved_at = mapped_column(sa.DateTime, nullable=True)
+    approved_by_id = user_fk()
     created_by_id = user_fk()
     card = relationship("HelpCard", back_populates="versions", foreign_keys=[card_id])
 
@@ -156,9 +169,10 @@ class EvaluationOutcome(Choice):
 
 
 class Evaluation(OrgScopedMixin, Model):
-    """The yearly evaluation of a card."""
+    """The yearly evaluation of a card; created by the scheduler, one per card and due date."""
 
     __tablename__ = "evaluation"
+    __table_args__ = (sa.UniqueConstraint("card_id", "due_on"),)
     id = mapped_column(sa.Integer, primary_key=True)
     card_id = mapped_column(sa.ForeignKey("help_card.id", ondelete="CASCADE"), nullable=False, index=True)
     coach_id = mapped_column(sa.ForeignKey("coach.id", ondelete="SET NULL"), nullable=True)
@@ -166,10 +180,35 @@ class Evaluation(OrgScopedMixin, Model):
     invited_on = mapped_column(sa.Date, nullable=True)
     held_on = mapped_column(sa.Date, nullable=True)
     method = mapped_column(sa.String(40), nullable=True)
+    invitation_channel = mapped_column(sa.String(10), nullable=True)  # email | letter
+    contacts_ok = mapped_column(sa.Boolean, nullable=True)
+    wishes_changed = mapped_column(sa.Boolean, nullable=True)
+    medication_changed = mapped_column(sa.Boolean, nullable=True)
+    still_carried = mapped_column(sa.Boolean, nullable=True)
     outcome = choice_column(EvaluationOutcome, nullable=True)
+    new_version_id = mapped_column(
+        sa.ForeignKey("help_card_version.id", ondelete="SET NULL"), nullable=True)
     notes = mapped_column(EncryptedText, nullable=True)
     card = relationship("HelpCard")
     coach = relationship("Coach")
 
     def __str__(self):
         return f"Evaluatie kaart {self.card_id} ({self.due_on})"
+
+
+class CardPrint(OrgScopedMixin, Model):
+    """Every print or download of a wallet card: who, when, which version."""
+
+    __tablename__ = "card_print"
+    id = mapped_column(sa.Integer, primary_key=True)
+    card_id = mapped_column(sa.ForeignKey("help_card.id", ondelete="CASCADE"), nullable=False, index=True)
+    version_id = mapped_column(
+        sa.ForeignKey("help_card_version.id", ondelete="CASCADE"), nullable=False)
+    printed_at = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    printed_by_id = user_fk()
+    card = relationship("HelpCard")
+    version = relationship("HelpCardVersion")
+    printed_by = relationship("User", foreign_keys=[printed_by_id])
+
+    def __str__(self):
+        return f"Afdruk kaart {self.card_id} ({self.printed_at:%d-%m-%Y %H:%M})"

@@ -11,6 +11,10 @@ class ConcernKind(Choice):
     coach_dissatisfied = "Ontevredenheid coaches"
     requester_dissatisfied = "Ontevredenheid aanvragers"
     holder_wellbeing = "Zorg om een houder"
+    loneliness = "Eenzaamheid"
+    poverty = "Armoede"
+    neglect = "Verwaarlozing"
+    more_help = "Meer of andere hulp nodig"
     other = "Overig"
 
 
@@ -28,6 +32,9 @@ class Concern(OrgScopedMixin, Model):
     kind = choice_column(ConcernKind)
     status = choice_column(ConcernStatus, default=ConcernStatus.open, index=True)
     holder_id = mapped_column(sa.ForeignKey("holder.id", ondelete="CASCADE"), nullable=True, index=True)
+    help_request_id = mapped_column(
+        sa.ForeignKey("help_request.id", ondelete="CASCADE"), nullable=True, index=True)
+    follow_up_on = mapped_column(sa.Date, nullable=True, index=True)
     coach_id = mapped_column(sa.ForeignKey("coach.id", ondelete="SET NULL"), nullable=True)
     raised_at = mapped_column(sa.DateTime, nullable=False, default=utcnow)
     raised_by_id = user_fk()
@@ -35,6 +42,7 @@ class Concern(OrgScopedMixin, Model):
     resolution = mapped_column(EncryptedText, nullable=True)
     resolved_at = mapped_column(sa.DateTime, nullable=True)
     holder = relationship("Holder")
+    help_request = relationship("HelpRequest")
     coach = relationship("Coach")
 
     def __str__(self):

@@ -49,10 +49,10 @@ STATUS_WEIGHTS = {
     "issued": 30, "evaluation_due": 10, "evaluated": 20, "withdrawn": 3, "ended": 4,
 }
 REQUEST_CYCLE = (
-    "new", "accepted", "rejected", "matched", "closed", "referred", "matched", "closed",
-    "new", "closed", "accepted", "matched",
+    "received", "accepted", "rejected", "matched", "closed", "referred", "matched", "closed",
+    "received", "closed", "accepted", "matched",
 )
-REQUEST_WEIGHTS = {"new": 10, "accepted": 10, "rejected": 8, "referred": 7, "matched": 25, "closed": 40}
+REQUEST_WEIGHTS = {"received": 10, "accepted": 10, "rejected": 8, "referred": 7, "matched": 25, "closed": 40}
 VOLUNTEER_WEIGHTS = {"approved": 62, "registered": 10, "intake": 12, "rejected": 5, "inactive": 11}
 
 
@@ -163,6 +163,7 @@ class DemoBuilder:
             cards, coaches, concerns, consents, contacts, helpdesk, holders, organisations,
             partners, privacy, vog, volunteers)}
         self.session, self.sm = session, sm
+        self.later_status: list = []
         # Reproducible demo data, not security: a seeded generator is what we want.
         self.rng = random.Random(seed)  # nosec B311
         self.today = today or dt.date.today()
@@ -321,6 +322,9 @@ class DemoBuilder:
             for i in range(n):
                 self.holder(ctx, i)
                 self.stage()
+        self.session.flush()
+        for card, status in self.later_status:
+            card.status = status
         for ctx, n in ((main, n_volunteers), (second, small_volunteers)):
             for _ in range(n):
                 self.volunteer(ctx)
@@ -542,13 +546,18 @@ class DemoBuilder:
         ))
         ctx.holders.append(holder)
         making_choice = self.pick(list(c.MakingChoice)) if tl.get("intro") else None
+        # An issued card needs its issued version, which exists only after the first flush:
+        # such cards start as approved and get their status in a second flush (build()).
+        first_status = "approved" if status in ("issued", "evaluation_due", "evaluated") else status
         card = self.add(c.HelpCard(
-            organisation=ctx.org, holder=holder, status=c.CardStatus[status],
+            organisation=ctx.org, holder=holder, status=c.CardStatus[first_status],
             making_choice=making_choice if tl.get("intro") and tl["intro"] <= self.today else None,
             coach=coach, requested_on=tl["requested"], issued_on=tl.get("issued"),
             next_evaluation_on=tl.get("next_eval"), ended_on=tl.get("ended"),
         ))
         ctx.cards.append(card)
+        if first_status != status:
+            self.later_status.append((card, c.CardStatus[status]))
         contacts = self.contact_persons(ctx, holder, self.today.year - birth.year, tl)
         self.card_versions(ctx, card, coach, profile, tl, status)
         self.appointments(ctx, holder, card, coach, tl, making_choice, contacts)
@@ -857,11 +866,11 @@ class DemoBuilder:
         channel = self.pick(list(hd.RequestChannel))
         lower = description.lower()
         first, last, gender = self.person("m" if "meneer" in lower else "f" if "mevrouw" in lower else None)
-        age = {"new": (0, 3), "accepted": (1, 10), "rejected": (3, 60), "referred": (3, 90),
+        age = {"received": (0, 3), "accepted": (1, 10), "rejected": (3, 60), "referred": (3, 90),
                "matched": (3, 25), "closed": (20, 300)}[status]
         received = self.at(self.days_ago(*age), hours=tuple(range(8, 20)))
         helpdesk = ctx.users.get("helpdesk")
-        intake = None if status == "new" else self.past(received + dt.timedelta(hours=self.rng.randint(1, 48)))
+        intake = None if status == "received" else self.past(received + dt.timedelta(hours=self.rng.randint(1, 48)))
         title = "mevrouw" if gender == "f" else "meneer"
         request = self.add(hd.HelpRequest(
             organisation=ctx.org, channel=channel, status=RS[status], category=category,

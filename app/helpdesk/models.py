@@ -22,12 +22,24 @@ class RequestChannel(Choice):
 
 
 class RequestStatus(Choice):
-    new = "Nieuw"
+    """The eight steps of the method, and the two ways out (workflows/helpdesk.py)."""
+
+    received = "Ontvangen"
+    intake = "Intake"
     accepted = "Geaccepteerd"
+    put_out = "Uitgezet"
+    matched = "Gekoppeld"
+    done = "Hulp gegeven"
+    feedback_asked = "Feedback gevraagd"
+    closed = "Afgesloten"
     rejected = "Afgewezen"
     referred = "Doorverwezen"
-    matched = "Gekoppeld"
-    closed = "Afgesloten"
+
+
+class PartOfDay(Choice):
+    morning = "Ochtend"
+    afternoon = "Middag"
+    evening = "Avond"
 
 
 class HelpRequest(OrgScopedMixin, Model):
@@ -37,7 +49,7 @@ class HelpRequest(OrgScopedMixin, Model):
     __table_args__ = (sa.Index("ix_help_request_org_status", "organisation_id", "status"),)
     id = mapped_column(sa.Integer, primary_key=True)
     channel = choice_column(RequestChannel, default=RequestChannel.phone)
-    status = choice_column(RequestStatus, default=RequestStatus.new)
+    status = choice_column(RequestStatus, default=RequestStatus.received)
     category_id = mapped_column(sa.ForeignKey("help_category.id", ondelete="SET NULL"), nullable=True)
     description = mapped_column(EncryptedText, nullable=False)
     requester_name = mapped_column(EncryptedString(160), nullable=False)
@@ -51,9 +63,16 @@ class HelpRequest(OrgScopedMixin, Model):
     professional = mapped_column(EncryptedString(200), nullable=True)
     received_at = mapped_column(sa.DateTime, nullable=False, default=utcnow)
     wanted_on = mapped_column(sa.Date, nullable=True)
+    wanted_part = choice_column(PartOfDay, nullable=True)
+    scope = mapped_column(sa.String(200), nullable=True)  # how much help, how often
+    target_group_ok = mapped_column(sa.Boolean, nullable=True)
     intake_by_id = user_fk()
     intake_at = mapped_column(sa.DateTime, nullable=True)
     decision_reason = mapped_column(EncryptedText, nullable=True)
+    put_out_at = mapped_column(sa.DateTime, nullable=True)
+    matched_at = mapped_column(sa.DateTime, nullable=True)
+    done_at = mapped_column(sa.DateTime, nullable=True)
+    closed_at = mapped_column(sa.DateTime, nullable=True)
     category = relationship("HelpCategory")
     referrals = relationship("Referral", back_populates="help_request", cascade="all, delete-orphan")
     matches = relationship("Match", back_populates="help_request", cascade="all, delete-orphan")
@@ -75,6 +94,12 @@ class HelpRequest(OrgScopedMixin, Model):
         return f"Hulpvraag {self.id} ({self.status})"
 
 
+class ReferralOutcome(Choice):
+    helped = "Geholpen"
+    not_helped = "Niet geholpen"
+    unknown = "Onbekend"
+
+
 class Referral(OrgScopedMixin, Model):
     """A request that does not fit is always referred to the right organisation."""
 
@@ -88,6 +113,8 @@ class Referral(OrgScopedMixin, Model):
     reason = mapped_column(EncryptedText, nullable=True)
     referred_at = mapped_column(sa.DateTime, nullable=False, default=utcnow)
     referred_by_id = user_fk()
+    follow_up_on = mapped_column(sa.Date, nullable=True, index=True)
+    outcome = choice_column(ReferralOutcome, nullable=True)
     notes = mapped_column(EncryptedText, nullable=True)
     help_request = relationship("HelpRequest", back_populates="referrals")
     partner = relationship("Partner")
@@ -103,9 +130,12 @@ class Referral(OrgScopedMixin, Model):
 
 
 class MatchStatus(Choice):
-    proposed = "Voorgesteld"
+    """``proposed``: the request was put out to this volunteer; the first to accept gets it."""
+
+    proposed = "Uitgezet"
     accepted = "Aangenomen"
     declined = "Afgeslagen"
+    taken = "Door een ander aangenomen"
     completed = "Afgerond"
     cancelled = "Geannuleerd"
 
@@ -125,6 +155,11 @@ class Match(OrgScopedMixin, Model):
     matched_at = mapped_column(sa.DateTime, nullable=False, default=utcnow)
     distance_km = mapped_column(sa.Numeric(6, 2), nullable=True)
     feedback_due_on = mapped_column(sa.Date, nullable=True, index=True)
+    offered_at = mapped_column(sa.DateTime, nullable=True)
+    responded_at = mapped_column(sa.DateTime, nullable=True)  # a used link is not used again
+    response_channel = mapped_column(sa.String(10), nullable=True)  # link | phone
+    accepted_at = mapped_column(sa.DateTime, nullable=True)
+    feedback_asked_at = mapped_column(sa.DateTime, nullable=True)
     matched_by_id = user_fk()
     help_request = relationship("HelpRequest", back_populates="matches")
     volunteer = relationship("Volunteer")
@@ -153,6 +188,9 @@ class Feedback(OrgScopedMixin, Model):
     respondent = choice_column(Respondent)
     received_at = mapped_column(sa.DateTime, nullable=False, default=utcnow)
     rating = mapped_column(sa.Integer, nullable=True)
+    help_frequency = mapped_column(sa.String(80), nullable=True)
+    attention_points = mapped_column(EncryptedText, nullable=True)
+    more_help_needed = mapped_column(sa.Boolean, nullable=True)
     comment = mapped_column(EncryptedText, nullable=True)
     match = relationship("Match")
 

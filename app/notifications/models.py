@@ -8,6 +8,7 @@ from security.crypto import EncryptedString, EncryptedText
 
 class NotificationStatus(Choice):
     pending = "Wachtend"
+    sending = "Bezig met verzenden"
     sent = "Verzonden"
     failed = "Mislukt"
 
@@ -21,7 +22,7 @@ class Notification(Model):
     organisation_id = mapped_column(
         sa.ForeignKey("organisation.id", ondelete="CASCADE"), nullable=True, index=True
     )
-    channel = mapped_column(sa.String(10), nullable=False, default="email")
+    channel = mapped_column(sa.String(10), nullable=False, default="email")  # email | letter
     recipient = mapped_column(EncryptedString(254), nullable=False)
     subject = mapped_column(sa.String(200), nullable=False)
     body = mapped_column(EncryptedText, nullable=False)
@@ -31,6 +32,7 @@ class Notification(Model):
     attempts = mapped_column(sa.Integer, nullable=False, default=0)
     created_at = mapped_column(sa.DateTime, nullable=False, default=utcnow)
     send_after = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    claimed_at = mapped_column(sa.DateTime, nullable=True)  # a sender took it (lease)
     sent_at = mapped_column(sa.DateTime, nullable=True)
     last_error = mapped_column(sa.String(500), nullable=True)
     organisation = relationship("Organisation")

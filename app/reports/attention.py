@@ -37,7 +37,7 @@ ITEMS = (
     Attention("Jaarlijkse evaluaties nodig", HelpCard,
               lambda: HelpCard.status == CardStatus.evaluation_due, "HelpCardView.list"),
     Attention("Nieuwe hulpvragen (intake nodig)", HelpRequest,
-              lambda: HelpRequest.status == RequestStatus.new, "HelpRequestView.list"),
+              lambda: HelpRequest.status.in_([RequestStatus.received, RequestStatus.intake]), "HelpRequestView.list"),
     Attention("Geaccepteerde hulpvragen zonder koppeling", HelpRequest,
               lambda: HelpRequest.status == RequestStatus.accepted, "HelpRequestView.list"),
     Attention("Vrijwilligers wachten op goedkeuring", Volunteer,

@@ -2,7 +2,7 @@ import sqlalchemy as sa
 from flask_appbuilder import Model
 from sqlalchemy.orm import mapped_column, relationship
 
-from app.core.models import Choice, OrgScopedMixin, choice_column
+from app.core.models import Choice, OrgScopedMixin, choice_column, user_fk
 from app.core.validation import Rule
 
 
@@ -29,6 +29,9 @@ class VogCheck(OrgScopedMixin, Model):
     issued_on = mapped_column(sa.Date, nullable=True)
     expires_on = mapped_column(sa.Date, nullable=True)
     reference = mapped_column(sa.String(60), nullable=True)
+    free_vog = mapped_column(sa.Boolean, nullable=False, default=True)  # Gratis VOG-regeling
+    verified_on = mapped_column(sa.Date, nullable=True)
+    verified_by_id = user_fk()
     volunteer = relationship("Volunteer", back_populates="vog_checks")
 
     __rules__ = (
@@ -38,3 +41,13 @@ class VogCheck(OrgScopedMixin, Model):
 
     def __str__(self):
         return f"VOG {self.status} ({self.requested_on})"
+
+
+def valid_on(today):
+    """SQL condition: this VOG counts on ``today`` (received, verified, not past renewal).
+
+    workflows/volunteers.py sets ``expires_on`` when it verifies a VOG (issue date plus the
+    renewal interval of the organisation's policy), so validity is one indexed comparison.
+    """
+    return sa.and_(VogCheck.status == VogStatus.received, VogCheck.verified_on.is_not(None),
+                   VogCheck.expires_on > today)

@@ -55,6 +55,7 @@ class Volunteer(OrgScopedMixin, Model):
     __tablename__ = "volunteer"
     __table_args__ = (
         sa.CheckConstraint("max_distance_km > 0 AND max_distance_km <= 100", name="distance"),
+        sa.CheckConstraint("max_per_month >= 1 AND max_per_month <= 31", name="per_month"),
         sa.Index("ix_volunteer_org_status_pc4", "organisation_id", "status", "pc4"),
     )
     id = mapped_column(sa.Integer, primary_key=True)
@@ -68,11 +69,16 @@ class Volunteer(OrgScopedMixin, Model):
     phone = mapped_column(EncryptedString(20), nullable=True)
     address = mapped_column(EncryptedString(200), nullable=True)
     pc4 = mapped_column(sa.String(4), nullable=False)
-    availability = mapped_column(sa.String(200), nullable=True)
+    availability = mapped_column(sa.String(200), nullable=True)  # free text remark
+    available_days = mapped_column(sa.String(30), nullable=True)  # "mon,tue,…"; empty: any day
+    available_parts = mapped_column(sa.String(40), nullable=True)  # "morning,…"; empty: any
+    max_per_month = mapped_column(sa.Integer, nullable=False, default=4)
     max_distance_km = mapped_column(sa.Integer, nullable=False, default=3)
     status = choice_column(VolunteerStatus, default=VolunteerStatus.registered)
     approved_on = mapped_column(sa.Date, nullable=True)
     approved_by_id = user_fk()
+    intake_on = mapped_column(sa.Date, nullable=True)
+    intake_by_id = user_fk()
     notes = mapped_column(EncryptedText, nullable=True)
     partner = relationship("Partner")
     categories = relationship("HelpCategory", secondary=volunteer_category)
@@ -90,6 +96,7 @@ class Volunteer(OrgScopedMixin, Model):
         email=normalise_email,
         pc4=all_of(normalise_pc4, required("Postcode (4 cijfers)")),
         max_distance_km=between(1, 100, "De maximale afstand ligt tussen 1 en 100 km"),
+        max_per_month=between(1, 31, "Het maximum per maand ligt tussen 1 en 31"),
     )
 
     def __str__(self):

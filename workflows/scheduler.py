@@ -1,0 +1,198 @@
+"""The job table and the one process that runs it.
+
+Jobs are thin: each is a workflow function ``fn(now) -> dict`` that is safe to run again
+(it looks at what is due and queues messages under a unique outbox key). Exactly one
+process runs them: the leader, elected by a PostgreSQL advisory lock (a file lock next to
+the database on SQLite). ``flask --app run scheduler run`` is that process (others wait and
+take over within ``FOLLOWER_RETRY`` seconds when the leader dies); ``scheduler tick`` runs
+every job once, now, under the same lock (for cron and tests).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import importlib
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.core.models import utcnow
+from app.extensions import SCHEDULER_JOBS_TABLE, db
+from security.audit import Actor, reset_actor, set_actor
+
+log = logging.getLogger("hulpregie.scheduler")
+SCHEDULER_ACTOR = Actor(None, "planner")
+FOLLOWER_RETRY = 15  # seconds between a follower's attempts to become leader
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    func: str  # "module:function", called as fn(now)
+    trigger: dict = field(default_factory=dict)  # APScheduler trigger arguments
+    description: str = ""
+
+
+# Producers first, the outbox last: one tick queues and sends what is due.
+JOBS = (
+    Job("card_evaluations", "workflows.evaluations:run_daily",
+        {"trigger": "cron", "hour": 6, "minute": 0},
+        "Jaarlijkse evaluaties: taken aanmaken, uitnodigingen, achterstanden"),
+    Job("outbox", "workflows.outbox:deliver_due", {"trigger": "interval", "minutes": 1},
+        "Berichten uit de outbox versturen"),
+)
+
+
+def _callable(job: Job):
+    module, _, name = job.func.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+# -- leader election ------------------------------------------------------------------------------
+
+class LeaderLock:
+    """Held by at most one process per database, released when that process dies."""
+
+    def __init__(self, engine: sa.Engine, name: str = "scheduler"):
+        self.engine = engine
+        self.key = int.from_bytes(hashlib.sha256(f"hulpregie:{name}".encode()).digest()[:8], "big",
+                                  signed=True)
+        self._conn = None
+        self._file = None
+
+    def _lock_path(self) -> Path:
+        database = self.engine.url.database
+        if database and database != ":memory:":
+            return Path(f"{database}.{self.key & 0xFFFF:04x}.lock")
+        return Path(current_app.instance_path) / "scheduler.lock"
+
+    def acquire(self, timeout: float = 0) -> bool:
+        deadline = time.monotonic() + timeout
+        while True:
+            if self._try():
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.2)
+
+    def _try(self) -> bool:
+        if self.engine.dialect.name == "postgresql":
+            conn = self.engine.connect()
+            if conn.scalar(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}):
+                conn.commit()
+                self._conn = conn
+                return True
+            conn.close()
+            return False
+        path = self._lock_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        self._file = handle
+        return True
+
+    def still_held(self) -> bool:
+        if self._conn is not None:
+            try:
+                self._conn.scalar(sa.text("SELECT 1"))
+                return True
+            except sa.exc.DBAPIError:
+                return False
+        return self._file is not None
+
+    def release(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
+                self._conn.commit()
+            finally:
+                self._conn.close()
+                self._conn = None
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None
+
+
+# -- running jobs ---------------------------------------------------------------------------------
+
+def run_job(job: Job, now: dt.datetime | None = None) -> dict:
+    """One job, as the scheduler; its own transaction, rolled back when it fails."""
+    token = set_actor(SCHEDULER_ACTOR)
+    try:
+        result = _callable(job)(now or utcnow()) or {}
+        db.session.commit()
+        return result
+    except Exception:
+        db.session.rollback()
+        log.exception("job %s failed", job.name)
+        raise
+    finally:
+        reset_actor(token)
+
+
+def tick(now: dt.datetime | None = None, wait: float = 60) -> dict[str, dict]:
+    """Run every job once, under the leader lock (waits up to ``wait`` seconds for it)."""
+    lock = LeaderLock(db.engine)
+    if not lock.acquire(timeout=wait):
+        raise RuntimeError("Een andere planner is bezig; probeer het later opnieuw.")
+    try:
+        return {job.name: run_job(job, now) for job in JOBS}
+    finally:
+        lock.release()
+
+
+_APP = None  # the app of the `scheduler run` process; APScheduler calls run_named in it
+
+
+def run_named(name: str) -> None:
+    job = next(j for j in JOBS if j.name == name)
+    with _APP.app_context():
+        try:
+            run_job(job)
+        finally:
+            db.session.remove()
+
+
+def serve(stop_after: float | None = None) -> None:
+    """``scheduler run``: wait to become leader, then run the job table until stopped."""
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    global _APP
+    _APP = current_app._get_current_object()
+    lock = LeaderLock(db.engine)
+    started = time.monotonic()
+    expired = lambda: stop_after is not None and time.monotonic() - started > stop_after  # noqa: E731
+    while not lock.acquire():
+        log.info("another process is the scheduler leader; retrying in %ss", FOLLOWER_RETRY)
+        if expired():
+            return
+        time.sleep(FOLLOWER_RETRY)
+    log.info("scheduler leader (pid %s)", os.getpid())
+    scheduler = BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=db.engine, tablename=SCHEDULER_JOBS_TABLE)},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
+        timezone="Europe/Amsterdam")
+    scheduler.start(paused=True)
+    for job in JOBS:
+        scheduler.add_job("workflows.scheduler:run_named", args=[job.name], id=job.name,
+                          name=job.description or job.name, replace_existing=True, **job.trigger)
+    scheduler.resume()
+    try:
+        while lock.still_held() and not expired():
+            time.sleep(5)
+    finally:
+        scheduler.shutdown(wait=True)
+        lock.release()
