@@ -4,8 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8080
-# Debian packages the test suite needs (installed with apt-get when missing).
-TEST_DEBS ?= postgresql-15 chromium
+# Debian packages the app and the test suite need (installed with apt-get when missing):
+# wkhtmltopdf renders the wallet card as PDF; poppler-utils (pdfinfo, pdftotext) checks it.
+RUN_DEBS ?= wkhtmltopdf
+TEST_DEBS ?= postgresql-15 chromium wkhtmltopdf poppler-utils
 
 .PHONY: run test bench install install-dev system-deps clean
 
@@ -26,7 +28,7 @@ system-deps:
 
 ## make run: migrate the SQLite default, sync roles, load demo data once, serve on PORT.
 run: install
-	@PORT=$(PORT) scripts/run.sh
+	@PORT=$(PORT) RUN_DEBS="$(RUN_DEBS)" scripts/run.sh
 
 ## make test: everything the tests need, then the whole suite (SQLite and PostgreSQL 15).
 test: install-dev system-deps

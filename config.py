@@ -37,6 +37,8 @@ def env_settings() -> dict:
         "SMTP_HOST": env("SMTP_HOST", "localhost"),
         "SMTP_PORT": env("SMTP_PORT", "25"),
         "MAIL_FROM": env("MAIL_FROM", "hulpregie@localhost"),
+        # Where staff and the public reach this installation: links in mails start with it.
+        "HULPREGIE_BASE_URL": env("HULPREGIE_BASE_URL", "http://localhost:8080"),
         "PC4_DATA": env("PC4_DATA", str(BASE_DIR.parent / "shared" / "data" / "nl-pc4.csv")),
         # Sign-in security (security/session.py checks and converts these): only when set.
         **{name: env(name) for name in SECURITY_ENV if env(name, "").strip()},

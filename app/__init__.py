@@ -27,6 +27,7 @@ DOMAINS = (
     "helpdesk",
     "concerns",
     "privacy",
+    "controlroom",
     "notifications",
     "audit",
     "reports",

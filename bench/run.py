@@ -401,6 +401,10 @@ def main(argv=None) -> int:
     parser.add_argument("--lookups", type=int, default=300, help="index searches")
     parser.add_argument("--scans", type=int, default=5, help="decrypt-and-scan searches")
     parser.add_argument("--fresh", action="store_true", help="insert the holders again")
+    parser.add_argument("--volunteers", type=int, default=100_000,
+                        help="volunteers for the matching bench (bench/matching.py); 0 skips it")
+    parser.add_argument("--pdf-cards", type=int, default=500,
+                        help="wallet cards rendered as PDF (bench/pdf.py); 0 skips it")
     args = parser.parse_args(argv)
 
     url = configure_environment()
@@ -418,9 +422,27 @@ def main(argv=None) -> int:
     page = bench_list_page(app, args.requests)
     rows_ = bench_rows(app, org_ids, args.requests)
     search = bench_search(app, org_ids["encrypted"], args.holders, args.lookups, args.scans)
+    matching = ""
+    if args.volunteers > 0:
+        matching = "\n\n" + bench_module("matching").run(app, url, args.volunteers, args.fresh,
+                                                           brute_runs=20)
     print()
-    print(report(url, args.holders, page, rows_, search))
+    pdf = ""
+    if args.pdf_cards > 0:
+        pdf = "\n\n" + bench_module("pdf").run(app, org_ids["encrypted"], args.pdf_cards,
+                                               login(app, "encrypted"))
+    print(report(url, args.holders, page, rows_, search) + matching + pdf)
     return 0
+
+
+def bench_module(name: str):
+    """bench/<name>.py, loaded by path (the repository root has modules of the same name)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", Path(__file__).with_name(f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 if __name__ == "__main__":

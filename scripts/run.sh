@@ -2,6 +2,8 @@
 # `make run`: development keys on first run, migrations, roles, demo data once, then serve.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# wkhtmltopdf renders the wallet card as PDF (Debian package; apt-get when missing).
+scripts/system-deps.sh ${RUN_DEBS:-wkhtmltopdf}
 mkdir -p instance
 DEV_ENV=instance/dev.env
 if [ ! -f "$DEV_ENV" ]; then

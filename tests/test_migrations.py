@@ -25,6 +25,7 @@ def test_every_model_table_exists(app, db):
         "partner", "outreach_contact", "help_category", "volunteer", "volunteer_category",
         "vog_check", "help_request", "referral", "match", "feedback", "concern",
         "privacy_request", "audit_event", "notification", "card_print", "scheduler_jobs",
+        "processing_restriction", "erasure_record", "control_room_export", "control_room_state",
     }
     assert expected <= tables
 

@@ -35,14 +35,20 @@ def test_api_names_the_field_of_a_broken_rule(app, db, client):
 
 
 def test_refused_form_is_shown_again_with_the_input_and_the_message(app, db, client):
-    volunteer = factories.volunteer("a")
-    login(client, "volunteercoordinator_a")
-    resp = client.post("/vogcheckview/add", data={
-        "volunteer": str(volunteer.id), "status": "received", "requested_on": "2026-01-01",
-        "issued_on": "2026-02-01", "expires_on": "2026-01-15", "reference": "VOG-TYPED-42"})
+    from app.helpdesk.models import HelpRequest, Referral
+
+    request = HelpRequest(organisation_id=org_id("a"), description="Lamp ophangen",
+                          requester_name="Rita Regel", requester_phone="0612345678")
+    db.session.add(request)
+    db.session.commit()
+    before = db.session.query(Referral).count()
+    login(client, "helpdesk_a")
+    resp = client.post("/referralview/add", data={  # neither a partner nor an organisation
+        "help_request": str(request.id), "reason": "Past niet", "notes": "TYPED-NOTE-42"})
     assert resp.status_code == 200
-    assert "moet na de afgiftedatum liggen" in resp.text
-    assert "VOG-TYPED-42" in resp.text  # what was typed is still there
+    assert "Kies een partner of vul de naam van de organisatie in" in resp.text
+    assert "TYPED-NOTE-42" in resp.text  # what was typed is still there
+    assert db.session.query(Referral).count() == before
 
 
 def test_duplicate_value_is_refused_at_its_field(app, db, client):

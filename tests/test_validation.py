@@ -74,6 +74,7 @@ def test_dates():
     assert v.check_past_date("2000-02-29") == dt.date(2000, 2, 29)
     with pytest.raises(ValueError, match="toekomst"):
         v.check_past_date(dt.date.today() + dt.timedelta(days=1))
+    assert v.check_past_date("") is None and v.check_past_date("  ") is None  # empty form field
 
 
 @given(st.text())

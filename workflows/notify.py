@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import render_template
+import sqlalchemy as sa
+from flask import current_app, render_template
 from sqlalchemy.orm import Session
 
 from app.core.models import utcnow
@@ -25,6 +26,11 @@ def render(template: str, context: dict) -> tuple[str, str]:
     if not first.startswith(SUBJECT_PREFIX):
         raise ValueError(f"emails/{template}.txt must start with '{SUBJECT_PREFIX}'")
     return first[len(SUBJECT_PREFIX):].strip(), body.strip() + "\n"
+
+
+def public_url(path: str) -> str:
+    """An absolute link for a mail (a job has no request to take the host from)."""
+    return current_app.config["HULPREGIE_BASE_URL"].rstrip("/") + "/" + path.lstrip("/")
 
 
 def already_queued(session: Session, dedupe_key: str) -> bool:
@@ -46,14 +52,19 @@ def enqueue(session: Session, *, template: str, recipient: str, context: dict,
     return message
 
 
-def staff_addresses(session: Session, organisation_id: int, role: str) -> list[tuple[int, str]]:
-    """(user id, e-mail) of the active staff of an organisation who have ``role``."""
+def staff_addresses(session: Session, organisation_id: int, role: str,
+                    partner_id: int | None = None) -> list[tuple[int, str]]:
+    """(user id, e-mail) of the active staff of an organisation who have ``role`` (and, when
+    given, belong to that partner: a church's contact persons)."""
     from flask_appbuilder.security.sqla.models import Role, User
 
-    from security.filters import staff_of
+    from app.organisations.models import StaffProfile
 
+    profile = sa.select(StaffProfile.user_id).where(StaffProfile.organisation_id == organisation_id)
+    if partner_id is not None:
+        profile = profile.where(StaffProfile.partner_id == partner_id)
     rows = (session.query(User.id, User.email)
-            .filter(staff_of(User, organisation_id), User.active.is_(True),
+            .filter(User.id.in_(profile), User.active.is_(True),
                     User.roles.any(Role.name == role))
             .order_by(User.id).all())
     return [(uid, email) for uid, email in rows if email]

@@ -45,6 +45,10 @@ JOBS = (
     Job("card_evaluations", "workflows.evaluations:run_daily",
         {"trigger": "cron", "hour": 6, "minute": 0},
         "Jaarlijkse evaluaties: taken aanmaken, uitnodigingen, achterstanden"),
+    Job("vog_renewals", "workflows.volunteers:vog_reminders", {"trigger": "cron", "hour": 6, "minute": 10},
+        "VOG's: herinneringen voor vernieuwing, verlopen VOG's op 'verlopen' zetten"),
+    Job("match_feedback", "workflows.feedback:ask_feedback", {"trigger": "cron", "hour": 6, "minute": 20},
+        "Feedback een maand na de koppeling: mails met een link naar het formulier"),
     Job("outbox", "workflows.outbox:deliver_due", {"trigger": "interval", "minutes": 1},
         "Berichten uit de outbox versturen"),
 )

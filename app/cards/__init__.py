@@ -24,3 +24,10 @@ def register(appbuilder):
                  category="Hulpkaarten", icon="fa-calendar")
     add_resource(appbuilder, EvaluationView, EvaluationApi, name="Evaluaties",
                  category="Hulpkaarten", icon="fa-clipboard-check")
+    # Printing (app/cards/print_views.py): the wallet card, its print record, the letter.
+    from app.cards.print_views import CardPrintModelView, CardPrintView, EvaluationLetterView
+
+    add_resource(appbuilder, CardPrintModelView, name="Afdrukken",
+                 category="Hulpkaarten", icon="fa-print")
+    appbuilder.add_view_no_menu(CardPrintView)
+    appbuilder.add_view_no_menu(EvaluationLetterView)

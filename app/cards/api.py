@@ -1,3 +1,9 @@
+from flask import g, request
+from flask_appbuilder.api import expose, protect, safe
+from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
+
+from app.cards import schemas
 from app.cards.checks import VersionRules
 from app.cards.views import (
     AppointmentView,
@@ -6,10 +12,76 @@ from app.cards.views import (
     HelpCardView,
 )
 from app.core.api import ScopedModelRestApi
+from app.core.validation import FieldError
+from security.audit import actor_for
+from security.roles import API_METHODS
+from workflows import cards as flow
+from workflows.errors import TransitionError
 
 
 class HelpCardApi(ScopedModelRestApi):
     view = HelpCardView
+    method_permission_name = {**API_METHODS, "transition": "write"}
+
+    @expose("/<int:pk>/transition", methods=["POST"])
+    @protect()
+    @safe
+    def transition(self, pk):
+        """One workflow step: ``{"action": "approve", ...}``.
+        ---
+        post:
+          description: >-
+            Run one step of the card workflow (hold_intro, start_drafting,
+            submit_for_approval, record_holder_approval, reopen, approve, issue,
+            record_evaluation, mark_evaluation_due, new_draft, withdraw, end).
+          parameters:
+          - in: path
+            schema:
+              type: integer
+            name: pk
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    action: {type: string}
+                    choice: {type: string}
+                    method: {type: string}
+                    outcome: {type: string}
+                    "on": {type: string, format: date}
+                    reason: {type: string}
+          responses:
+            200:
+              description: The step was taken; the card's new status
+            400:
+              $ref: '#/components/responses/400'
+            401:
+              $ref: '#/components/responses/401'
+            404:
+              $ref: '#/components/responses/404'
+        """
+        session = self.datamodel.session
+        card = self.datamodel.get(pk, self._base_filters)
+        if card is None:
+            return self.response_404()
+        try:
+            data = schemas.TransitionInput().load(request.get_json(silent=True) or {})
+            flow.perform(session, card, data.pop("action"), by=actor_for(g.user), **data)
+            session.commit()
+        except ValidationError as exc:
+            session.rollback()
+            return self.response_400(message=schemas.transition_message(exc.messages))
+        except (TransitionError, FieldError) as exc:
+            session.rollback()
+            return self.response_400(message=str(exc))
+        except IntegrityError:
+            session.rollback()
+            return self.response_400(
+                message="Deze stap past niet bij de gegevens van de kaart; er is niets gewijzigd.")
+        return self.response(200, id=card.id, status=card.status.name,
+                             status_label=str(card.status))
 
 
 class HelpCardVersionApi(VersionRules, ScopedModelRestApi):

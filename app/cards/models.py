@@ -40,6 +40,7 @@ class HelpCard(OrgScopedMixin, Model):
     __tablename__ = "help_card"
     __table_args__ = (
         sa.Index("ix_help_card_org_status", "organisation_id", "status"),
+        sa.Index("ix_help_card_status_next_evaluation", "status", "next_evaluation_on"),
         # The database refuses states whose facts are missing (workflows/cards.py checks first).
         sa.CheckConstraint(
             "status IN ('requested', 'withdrawn', 'ended') OR making_choice IS NOT NULL",

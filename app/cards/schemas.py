@@ -1,6 +1,8 @@
 """Which fields of cards, card versions, appointments and evaluations the screens and API show."""
 
-from app.cards.models import SECTION_LIMITS
+from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
+
+from app.cards.models import SECTION_LIMITS, ApprovalMethod, EvaluationOutcome, MakingChoice
 
 # -- HelpCard ---------------------------------------------------------------------------
 CARD_LIST = ["holder", "status", "coach", "requested_on", "issued_on", "next_evaluation_on"]
@@ -9,10 +11,9 @@ CARD_SHOW = [
     "next_evaluation_on", "ended_on", "control_room_sections", "organisation", "created_at",
     "updated_at",
 ]
-CARD_EDIT = [
-    "holder", "status", "making_choice", "coach", "requested_on", "issued_on",
-    "next_evaluation_on", "ended_on", "control_room_sections",
-]
+# Status, dates of issue and evaluation, and the intro choice change only through the
+# workflow (the buttons on the card's page, POST /api/v1/help_card/<pk>/transition).
+CARD_EDIT = ["holder", "coach", "requested_on", "control_room_sections"]
 CARD_SEARCH = [
     "holder", "status", "making_choice", "coach", "requested_on", "issued_on",
     "next_evaluation_on", "ended_on",
@@ -25,7 +26,9 @@ VERSION_SHOW = [
     "card", "version_no", *SECTIONS, "holder_approved_on", "holder_approval_method",
     "organisation", "created_at", "updated_at",
 ]
-VERSION_EDIT = ["card", *SECTIONS, "holder_approved_on", "holder_approval_method"]
+# The holder's approval is recorded through the workflow; a version stays with its card.
+VERSION_ADD = ["card", *SECTIONS]
+VERSION_EDIT = SECTIONS
 VERSION_SEARCH = [
     "card", "version_no", "holder_approved_on", "holder_approval_method", "created_at",
 ]
@@ -81,10 +84,48 @@ LABELS = {
 }
 DESCRIPTIONS = {
     **{name: f"max. {limit} tekens" for name, limit in SECTION_LIMITS.items()},
-    "holder_approved_on": "Een goedgekeurde versie wordt niet meer gewijzigd; maak dan een "
-                          "nieuwe versie",
+    "holder_approved_on": "Vastgelegd met de knop 'Akkoord houder vastleggen' op de kaart",
     "control_room_sections": "Alleen met expliciete toestemming van de houder voor de meldkamer",
     "duration_minutes": "1 tot en met 600 minuten",
     "attendees": "Wie er bij het gesprek zijn, bijv. een naaste",
     "method": "Bijv. huisbezoek of telefonisch",
 }
+
+
+# -- a workflow step, from the card's page or the API ------------------------------------
+
+class TransitionInput(Schema):
+    """What a workflow step may take; empty form fields count as not given."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    action = fields.String(required=True)
+    choice = fields.Enum(MakingChoice)
+    method = fields.Enum(ApprovalMethod)
+    outcome = fields.Enum(EvaluationOutcome)
+    on = fields.Date()
+    reason = fields.String(validate=validate.Length(max=1000))
+    contacts_ok = fields.Boolean(allow_none=True)
+    wishes_changed = fields.Boolean(allow_none=True)
+    medication_changed = fields.Boolean(allow_none=True)
+    still_carried = fields.Boolean(allow_none=True)
+
+    @pre_load
+    def _drop_empty(self, data, **kwargs):
+        return {k: v for k, v in dict(data).items()
+                if k != "csrf_token" and v not in ("", None)}
+
+
+TRANSITION_LABELS = {
+    "action": "Actie", "choice": "Manier van opmaken", "method": "Wijze van akkoord",
+    "outcome": "Uitkomst", "on": "Datum", "reason": "Reden",
+    "contacts_ok": "Kloppen de contactpersonen nog?", "wishes_changed": "Wensen veranderd?",
+    "medication_changed": "Medicatie veranderd?", "still_carried": "Draagt de houder de kaart?",
+}
+
+
+def transition_message(errors: dict) -> str:
+    """A marshmallow error dict as one Dutch sentence naming the fields."""
+    return " ".join(f"{TRANSITION_LABELS.get(field, field)}: {' '.join(map(str, msgs))}"
+                    for field, msgs in errors.items())

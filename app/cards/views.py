@@ -1,8 +1,31 @@
+import datetime as dt
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_appbuilder import expose, has_access
+from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
+
 from app.cards import schemas
+from app.cards.printing import approved_versions
 from app.cards.checks import VersionRules
-from app.cards.models import Appointment, Evaluation, HelpCard, HelpCardVersion
+from app.cards.models import (
+    SECTION_LIMITS,
+    ApprovalMethod,
+    Appointment,
+    CardStatus,
+    Evaluation,
+    EvaluationOutcome,
+    HelpCard,
+    HelpCardVersion,
+    MakingChoice,
+)
 from app.core.interface import ScopedInterface
+from app.core.validation import FieldError
 from app.core.views import ScopedModelView
+from security.audit import actor_for
+from security.roles import VIEW_METHODS
+from workflows import cards as flow
+from workflows.errors import TransitionError
 
 
 class HelpCardVersionView(VersionRules, ScopedModelView):
@@ -13,11 +36,16 @@ class HelpCardVersionView(VersionRules, ScopedModelView):
     edit_title = "Kaartversie wijzigen"
     list_columns = schemas.VERSION_LIST
     show_columns = schemas.VERSION_SHOW
-    add_columns = edit_columns = schemas.VERSION_EDIT
+    add_columns = schemas.VERSION_ADD
+    edit_columns = schemas.VERSION_EDIT
     search_columns = schemas.VERSION_SEARCH
     label_columns = schemas.LABELS
     description_columns = schemas.DESCRIPTIONS
     base_order = ("created_at", "desc")
+    # The editor shows per section how much room is left (the model refuses more).
+    add_template = "cards/version_add.html"
+    edit_template = "cards/version_edit.html"
+    extra_args = {"section_limits": SECTION_LIMITS}
 
 
 class AppointmentView(ScopedModelView):
@@ -64,3 +92,95 @@ class HelpCardView(ScopedModelView):
     description_columns = schemas.DESCRIPTIONS
     related_views = [HelpCardVersionView, EvaluationView, AppointmentView]
     base_order = ("requested_on", "desc")
+    show_template = "cards/show.html"
+    method_permission_name = {**VIEW_METHODS, "transition": "write"}
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        widgets = self._show(pk)  # 404 unless the user may see the card; logs the read
+        card = self.datamodel.get(pk, self._base_filters)
+        return self.render_template(
+            self.show_template, pk=pk, title=self.show_title, widgets=widgets,
+            related_views=self._related_views, panel=card_panel(self.datamodel.session, card))
+
+    @expose("/transition/<pk>", methods=["POST"])
+    @has_access
+    def transition(self, pk):
+        """One workflow step from the buttons on the card's page; the result as a message."""
+        session = self.datamodel.session
+        card = self.datamodel.get(pk, self._base_filters)
+        if card is None:
+            abort(404)
+        action = request.form.get("action", "")
+        back = redirect(url_for(f"{type(self).__name__}.show", pk=card.id))
+        if action in CONFIRM and request.form.get("confirm") != "1":
+            flash(CONFIRM[action], "warning")
+            return back
+        try:
+            data = schemas.TransitionInput().load(request.form.to_dict())
+            flow.perform(session, card, data.pop("action"), by=actor_for(g.user), **data)
+            session.commit()
+        except ValidationError as exc:
+            session.rollback()
+            flash(schemas.transition_message(exc.messages), "danger")
+        except (TransitionError, FieldError) as exc:
+            session.rollback()
+            flash(str(exc), "danger")
+        except IntegrityError:
+            session.rollback()
+            flash("Deze stap past niet bij de gegevens van de kaart; er is niets gewijzigd.",
+                  "danger")
+        else:
+            flash(f"{flow.LABELS[action][0]}: gelukt. De kaart staat nu op "
+                  f"'{card.status}'.", "success")
+        return back
+
+
+CONFIRM = {
+    "withdraw": "Vink aan dat de houder de kaart intrekt; dit kan niet ongedaan worden gemaakt.",
+    "end": "Vink aan dat u de kaart beëindigt; dit kan niet ongedaan worden gemaakt.",
+}
+# Which steps show which inputs on the card's page.
+INPUTS = {
+    "hold_intro": ("on", "choice"),
+    "record_holder_approval": ("on", "method"),
+    "issue": ("on",),
+    "record_evaluation": ("on", "contacts_ok", "wishes_changed", "medication_changed",
+                          "still_carried", "outcome", "reason"),
+    "withdraw": ("reason", "confirm"),
+    "end": ("reason", "confirm"),
+}
+CHOICES = {
+    "choice": [(m.name, str(m)) for m in MakingChoice],
+    "method": [(m.name, str(m)) for m in ApprovalMethod],
+    "outcome": [(m.name, str(m)) for m in EvaluationOutcome],
+}
+BEFORE_APPROVAL = (CardStatus.requested, CardStatus.intro_held, CardStatus.drafting,
+                   CardStatus.awaiting_approval)
+
+
+def card_panel(session, card) -> dict:
+    """What the card's page shows above its fields: status, next steps, the quality gate,
+    the versions and the time spent. Plain values only."""
+    draft = flow.draft_version(card)
+    versions = [{
+        "id": v.id, "no": v.version_no, "approved_at": v.approved_at,
+        "holder_approved_on": v.holder_approved_on, "method": v.holder_approval_method,
+        "issued": v.id == card.issued_version_id, "draft": v is draft,
+    } for v in sorted(card.versions, key=lambda v: v.version_no, reverse=True)]
+    return {
+        "status": str(card.status),
+        "actions": [{"name": a, "label": flow.LABELS[a][0], "inputs": INPUTS.get(a, ()),
+                     "danger": a in CONFIRM} for a in flow.allowed_actions(card)],
+        "choices": CHOICES,
+        "labels": schemas.TRANSITION_LABELS,
+        "today": dt.date.today().isoformat(),
+        "problems": flow.quality_problems(card) if card.status in BEFORE_APPROVAL else None,
+        "versions": versions,
+        "draft_id": draft.id if draft is not None and card.status is CardStatus.drafting
+        else None,
+        "time_spent": flow.format_minutes(flow.minutes_spent(session, card)),
+        # The wallet card can be printed once a version is approved (app/cards/printing.py).
+        "printable": card.status not in flow.CLOSED and bool(approved_versions(card)),
+    }

@@ -15,6 +15,7 @@ class ConcernKind(Choice):
     poverty = "Armoede"
     neglect = "Verwaarlozing"
     more_help = "Meer of andere hulp nodig"
+    privacy_task = "Privacytaak"  # e.g. tell the control room about a withdrawn consent
     other = "Overig"
 
 

@@ -77,8 +77,8 @@ def normalise_email(value: str | None) -> str | None:
         raise ValueError(f"'{value}' is geen geldig e-mailadres") from None
 
 
-def check_past_date(value: dt.date | None, what: str = "Datum") -> dt.date | None:
-    if value is None:
+def check_past_date(value: dt.date | str | None, what: str = "Datum") -> dt.date | None:
+    if _blank(value):  # an empty form field
         return None
     if isinstance(value, str):
         try:

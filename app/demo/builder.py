@@ -16,8 +16,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from flask import current_app
+
 from app.core.models import utcnow
 from app.demo import texts as T
+from app.volunteers.availability import DAYS, PARTS
+from workflows.dates import add_months
 
 MAIN_ORG = "Hulpkaart Utrecht e.o."
 SECOND_ORG = "Hulpkaart Heuvelrug"
@@ -48,11 +52,18 @@ STATUS_WEIGHTS = {
     "requested": 8, "intro_held": 6, "drafting": 10, "awaiting_approval": 5, "approved": 4,
     "issued": 30, "evaluation_due": 10, "evaluated": 20, "withdrawn": 3, "ended": 4,
 }
+# The eight steps and the two ways out (workflows/helpdesk.py): every status early on.
 REQUEST_CYCLE = (
-    "received", "accepted", "rejected", "matched", "closed", "referred", "matched", "closed",
-    "received", "closed", "accepted", "matched",
+    "received", "accepted", "rejected", "matched", "closed", "referred", "intake", "put_out",
+    "done", "feedback_asked", "closed", "received", "closed", "accepted", "matched",
 )
-REQUEST_WEIGHTS = {"received": 10, "accepted": 10, "rejected": 8, "referred": 7, "matched": 25, "closed": 40}
+REQUEST_WEIGHTS = {"received": 6, "intake": 4, "accepted": 6, "put_out": 4, "rejected": 8,
+                   "referred": 7, "matched": 17, "done": 6, "feedback_asked": 8, "closed": 34}
+# Steps that have a match, and how the demo's match builder should see them.
+MATCH_PHASE = {"matched": "matched", "done": "matched", "feedback_asked": "matched",
+               "closed": "closed"}
+DAY_CODES = list(DAYS)
+PART_CODES = list(PARTS)
 VOLUNTEER_WEIGHTS = {"approved": 62, "registered": 10, "intake": 12, "rejected": 5, "inactive": 11}
 
 
@@ -656,9 +667,14 @@ class DemoBuilder:
 
         approved = tl.get("approved")
         method = self.pick(list(c.ApprovalMethod))
+
+        def approved_at(day):  # the organisation approved the text the holder agreed to
+            return dt.datetime.combine(day, dt.time(16, 0)) if day else None
+
         v1 = self.add(c.HelpCardVersion(
             organisation=ctx.org, card=card, version_no=1, created_by_id=created_by,
             holder_approved_on=approved, holder_approval_method=method if approved else None,
+            approved_at=approved_at(approved), approved_by_id=created_by if approved else None,
             **content(partial=status == "drafting"),
         ))
         current = v1
@@ -667,10 +683,15 @@ class DemoBuilder:
             current = self.add(c.HelpCardVersion(
                 organisation=ctx.org, card=card, version_no=2, created_by_id=created_by,
                 holder_approved_on=tl["eval_held"], holder_approval_method=self.pick(list(c.ApprovalMethod)),
+                approved_at=approved_at(tl["eval_held"]), approved_by_id=created_by,
                 **content(partial=False),
             ))
         if tl.get("issued"):
             card.issued_version = current
+            # Printed and handed over on the day of issue (the print record of the wallet card).
+            self.add(c.CardPrint(organisation=ctx.org, card=card, version=current,
+                                 printed_by_id=created_by,
+                                 printed_at=self.at(tl["issued"], hours=(10, 11, 14, 15))))
 
     def appointments(self, ctx: OrgCtx, holder, card, coach, tl: dict, making_choice, contacts) -> None:
         c = self.m["cards"]
@@ -798,13 +819,26 @@ class DemoBuilder:
         if status in ("approved", "inactive"):
             approved_on = min(registered + dt.timedelta(days=self.rng.randint(14, 45)), self.today)
         coordinator = ctx.users.get("coordinator")
+        # Availability, intake and VOG verification come from a generator of their own, so the
+        # rest of the demo data stays the same.
+        extra = random.Random(f"{first}|{last}|{pc4.code}|{registered}")
+        days = extra.sample(DAY_CODES, extra.randint(2, 5)) if extra.random() < 0.7 else []
+        parts = extra.sample(PART_CODES, extra.randint(1, 2)) if extra.random() < 0.6 else []
+        intake_on = None
+        if partner is None and status in ("intake", "approved", "inactive", "rejected"):
+            intake_on = (approved_on - dt.timedelta(days=extra.randint(2, 10)) if approved_on
+                         else registered + dt.timedelta(days=extra.randint(5, 20)))
         volunteer = self.add(v.Volunteer(
             organisation=ctx.org, partner=partner, first_name=first, last_name=last,
             email=self.email(first, last) if self.rng.random() < 0.8 else None,
             phone=self.mobile(), address=f"{address}, {postcode} {pc4.town}", pc4=pc4.code,
             availability=self.pick(T.AVAILABILITY), max_distance_km=self.pick((2, 3, 3, 5, 5, 8, 10)),
+            available_days=",".join(c for c in DAY_CODES if c in days) or None,
+            available_parts=",".join(c for c in PART_CODES if c in parts) or None,
+            max_per_month=extra.choice((2, 3, 4, 4, 6, 8)),
             status=VS[status], approved_on=approved_on,
             approved_by_id=coordinator.id if approved_on and coordinator else None,
+            intake_on=intake_on, intake_by_id=coordinator.id if intake_on and coordinator else None,
             notes={"rejected": "Na het intakegesprek besloten niet verder te gaan.",
                    "inactive": "Tijdelijk gestopt (verhuisd of geen tijd)."}.get(status),
             categories=self.rng.sample(list(self.categories.values()), self.rng.randint(1, 4)),
@@ -812,13 +846,18 @@ class DemoBuilder:
         self.pc4_of[id(volunteer)] = pc4
         ctx.volunteers.append(volunteer)
         vog = []
-        profile = "Algemeen screeningsprofiel, functieaspect: zorgdragen voor kwetsbare personen"
+        profile = "85,21" if extra.random() < 0.3 else "85"  # Justis codes: app/vog/profiles.py
+        renewal = int(current_app.config["HULPREGIE_VOG_RENEWAL_MONTHS"])
 
         def check(st, requested, issued=None):
+            verified = None
+            if issued and st in ("received", "expired"):
+                verified = min(issued + dt.timedelta(days=extra.randint(1, 14)), self.today)
             vog.append(self.add(g.VogCheck(
                 organisation=ctx.org, volunteer=volunteer, screening_profile=profile,
                 status=g.VogStatus[st], requested_on=requested, issued_on=issued,
-                expires_on=issued + dt.timedelta(days=3 * 365) if issued and st != "refused" else None,
+                expires_on=add_months(issued, renewal) if verified else None,
+                verified_on=verified, verified_by_id=coordinator.id if verified and coordinator else None,
                 reference=f"VOG-{(issued or requested):%Y}-{self.rng.randint(100000, 999999)}"
                 if issued else None)))
 
@@ -827,14 +866,13 @@ class DemoBuilder:
         elif status in ("approved", "inactive"):
             issued = approved_on - dt.timedelta(days=self.rng.randint(2, 10))
             requested = issued - dt.timedelta(days=self.rng.randint(7, 28))
-            if status == "inactive" and (self.today - issued).days > 3 * 365 - 60:
+            if status == "inactive" and add_months(issued, renewal) - dt.timedelta(days=60) < self.today:
                 check("expired", requested, issued)
             elif status == "inactive" and self.rng.random() < 0.5:
-                check("expired", requested - dt.timedelta(days=3 * 365),
-                      issued - dt.timedelta(days=3 * 365))
+                check("expired", add_months(requested, -renewal), add_months(issued, -renewal))
             else:
                 check("received", requested, issued)
-                if (self.today - issued).days > 3 * 365 - 60:
+                if add_months(issued, renewal) - dt.timedelta(days=60) < self.today:
                     check("requested", self.today - dt.timedelta(days=self.rng.randint(1, 20)))
         elif status == "rejected" and self.rng.random() < 0.6:
             requested = min(registered + dt.timedelta(days=7), self.today)
@@ -866,14 +904,17 @@ class DemoBuilder:
         channel = self.pick(list(hd.RequestChannel))
         lower = description.lower()
         first, last, gender = self.person("m" if "meneer" in lower else "f" if "mevrouw" in lower else None)
-        age = {"received": (0, 3), "accepted": (1, 10), "rejected": (3, 60), "referred": (3, 90),
-               "matched": (3, 25), "closed": (20, 300)}[status]
+        age = {"received": (0, 3), "intake": (0, 4), "accepted": (1, 10), "put_out": (1, 8),
+               "rejected": (3, 60), "referred": (3, 90), "matched": (3, 25), "done": (8, 28),
+               "feedback_asked": (31, 60), "closed": (40, 300)}[status]
         received = self.at(self.days_ago(*age), hours=tuple(range(8, 20)))
         helpdesk = ctx.users.get("helpdesk")
         intake = None if status == "received" else self.past(received + dt.timedelta(hours=self.rng.randint(1, 48)))
         title = "mevrouw" if gender == "f" else "meneer"
         request = self.add(hd.HelpRequest(
-            organisation=ctx.org, channel=channel, status=RS[status], category=category,
+            organisation=ctx.org, channel=channel, status=RS[status],
+            category=None if status in ("received", "intake") and self.rng.random() < 0.5
+            else category,
             description=description,
             requester_name=f"{first} {last}", requester_phone=self.pick((self.mobile, self.landline))(),
             requester_email=self.email(first, last) if channel is hd.RequestChannel.web else None,
@@ -901,11 +942,45 @@ class DemoBuilder:
                                    recorded_by_id=helpdesk.id if helpdesk else None,
                                    notice=self.notice_for(ctx, intake.date()),
                                    evidence_note="Mondeling gegeven tijdens de intake"))
-        elif status == "accepted":
+            request.closed_at = self.past(intake + dt.timedelta(minutes=20))
+        elif status in ("accepted", "put_out"):
             request.decision_reason = "Past bij de burenhulp; zoeken naar een vrijwilliger in de buurt."
-        elif status in ("matched", "closed"):
+        elif status in MATCH_PHASE:
             request.decision_reason = "Past bij de burenhulp."
-            self.matches(ctx, request, status, intake)
+            self.matches(ctx, request, MATCH_PHASE[status], intake)
+            if status in ("done", "feedback_asked"):  # helped; feedback not (yet) given
+                for match in request.matches:
+                    if match.status in (hd.MatchStatus.proposed, hd.MatchStatus.accepted):
+                        match.status = hd.MatchStatus.completed
+        if intake is not None and status not in ("rejected", "referred"):
+            request.scope = self.pick(("Eenmalig, ongeveer een uur", "Eenmalig, een dagdeel",
+                                       "Een paar keer, een uur per week", "Wekelijks, een uur"))
+            request.target_group_ok = status != "intake" or self.rng.random() < 0.5
+            request.wanted_part = self.pick(list(hd.PartOfDay))
+        self.request_steps(request, intake)
+
+    def request_steps(self, request, intake) -> None:
+        """Timestamps that fit the request's status: each step after the one before."""
+        RS = self.m["helpdesk"].RequestStatus
+        status = request.status  # the match builder may have held it at accepted
+        if status in (RS.received, RS.rejected, RS.referred):
+            return
+        order = [RS.intake, RS.accepted, RS.put_out, RS.matched, RS.done, RS.feedback_asked,
+                 RS.closed]
+        reached = order[:order.index(status) + 1]
+        matched = min((m.matched_at for m in request.matches), default=None)
+        if RS.put_out in reached:
+            request.put_out_at = self.past(min(matched or intake + dt.timedelta(hours=4),
+                                               intake + dt.timedelta(hours=4)))
+        if RS.matched in reached:
+            request.matched_at = self.past(max(matched or request.put_out_at, request.put_out_at)
+                                           + dt.timedelta(hours=2))
+        if RS.done in reached:
+            done = request.wanted_on if request.wanted_on else request.matched_at.date()
+            request.done_at = self.past(max(dt.datetime.combine(done, dt.time(15, 0)),
+                                            request.matched_at + dt.timedelta(days=1)))
+        if RS.closed in reached:
+            request.closed_at = self.past(request.done_at + dt.timedelta(days=35))
 
     def candidates(self, ctx: OrgCtx, request) -> list[tuple[float, object]]:
         """Up to two approved volunteers for the request's category, within their reach."""
@@ -944,18 +1019,22 @@ class DemoBuilder:
             d, v = candidates[0]
             self.add(hd.Match(organisation=ctx.org, help_request=request, volunteer=v, status=MS.declined,
                               matched_at=matched_at, distance_km=Decimal(f"{d:.2f}"),
+                              offered_at=matched_at, responded_at=matched_at + dt.timedelta(hours=2),
+                              response_channel="phone",
                               matched_by_id=helpdesk.id if helpdesk else None))
             used = 1
             matched_at = self.past(matched_at + dt.timedelta(hours=4))
         d, v = candidates[used]
-        if status == "closed":
-            match_status = MS.completed
-        else:
-            match_status = self.pick((MS.proposed, MS.accepted, MS.accepted))
+        match_status = MS.completed if status == "closed" else MS.accepted
+        accepted_at = self.past(matched_at + dt.timedelta(hours=self.rng.randint(1, 30)))
         match = self.add(hd.Match(
             organisation=ctx.org, help_request=request, volunteer=v, status=match_status,
-            matched_at=matched_at, distance_km=Decimal(f"{d:.2f}"),
-            feedback_due_on=matched_at.date() + dt.timedelta(days=14),
+            matched_at=matched_at, distance_km=Decimal(f"{d:.2f}"), offered_at=matched_at,
+            accepted_at=accepted_at, responded_at=accepted_at,
+            response_channel=self.pick(("link", "link", "phone")),
+            feedback_due_on=accepted_at.date() + dt.timedelta(days=30),
+            feedback_asked_at=self.past(self.at(accepted_at.date() + dt.timedelta(days=30), hours=(6,)))
+            if status == "closed" else None,
             matched_by_id=helpdesk.id if helpdesk else None))
         if status == "closed":
             when = self.past(matched_at + dt.timedelta(days=self.rng.randint(7, 20)))

@@ -2,7 +2,7 @@ import sqlalchemy as sa
 from flask_appbuilder import Model
 from sqlalchemy.orm import mapped_column, relationship
 
-from app.core.models import Choice, OrgScopedMixin, choice_column, user_fk
+from app.core.models import Choice, OrgScopedMixin, choice_column, user_fk, utcnow
 from app.core.validation import Rule
 from security.crypto import EncryptedString, EncryptedText
 
@@ -11,17 +11,35 @@ class PrivacyRequestKind(Choice):
     access = "Inzage"
     rectification = "Correctie"
     erasure = "Verwijdering"
-    withdrawal = "Intrekking toestemming"
+    restriction = "Beperking van de verwerking"
     objection = "Bezwaar"
     portability = "Overdraagbaarheid"
+    withdrawal = "Intrekking toestemming"
 
 
 class PrivacyRequestStatus(Choice):
+    """received → identity_verified → in_progress → completed | refused (workflows/privacy.py)."""
+
     received = "Ontvangen"
+    identity_verified = "Identiteit gecontroleerd"
     in_progress = "In behandeling"
-    extended = "Termijn verlengd"
     completed = "Afgehandeld"
-    rejected = "Afgewezen"
+    refused = "Geweigerd"
+
+
+class PrivacyChannel(Choice):
+    letter = "Brief"
+    email = "E-mail"
+    phone = "Telefoon"
+    in_person = "Persoonlijk"
+    portal = "Portaal"
+
+
+class ResponseChannel(Choice):
+    letter = "Per brief"
+    email = "Per e-mail (beveiligd)"
+    in_person = "Persoonlijk overhandigd"
+    portal = "Via het portaal"
 
 
 class PrivacyRequest(OrgScopedMixin, Model):
@@ -42,9 +60,18 @@ class PrivacyRequest(OrgScopedMixin, Model):
     requester_name = mapped_column(EncryptedString(160), nullable=False)
     details = mapped_column(EncryptedText, nullable=True)
     received_on = mapped_column(sa.Date, nullable=False)
-    due_on = mapped_column(sa.Date, nullable=False)
+    channel = choice_column(PrivacyChannel, nullable=True)
+    due_on = mapped_column(sa.Date, nullable=False)  # received + 1 month, or the extension
+    identity_checked_on = mapped_column(sa.Date, nullable=True)
+    identity_checked_by_id = user_fk()
+    identity_method = mapped_column(sa.String(120), nullable=True)
+    extended_on = mapped_column(sa.Date, nullable=True)
+    extension_reason = mapped_column(EncryptedText, nullable=True)
     handled_by_id = user_fk()
     completed_on = mapped_column(sa.Date, nullable=True)
+    refusal_reason = mapped_column(EncryptedText, nullable=True)
+    response_sent_on = mapped_column(sa.Date, nullable=True)
+    response_channel = choice_column(ResponseChannel, nullable=True)
     outcome = mapped_column(EncryptedText, nullable=True)
     holder = relationship("Holder")
     contact_person = relationship("ContactPerson")
@@ -60,3 +87,43 @@ class PrivacyRequest(OrgScopedMixin, Model):
 
     def __str__(self):
         return f"{self.kind}-verzoek {self.id}"
+
+
+class ProcessingRestriction(OrgScopedMixin, Model):
+    """AVG art. 18: a record that may be seen but not changed or exported, and why."""
+
+    __tablename__ = "processing_restriction"
+    __table_args__ = (sa.Index("ix_processing_restriction_subject", "subject_type", "subject_id"),)
+    id = mapped_column(sa.Integer, primary_key=True)
+    subject_type = mapped_column(sa.String(40), nullable=False)  # model name, e.g. "Holder"
+    subject_id = mapped_column(sa.Integer, nullable=False)
+    reason = mapped_column(EncryptedText, nullable=False)
+    since = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    privacy_request_id = mapped_column(
+        sa.ForeignKey("privacy_request.id", ondelete="SET NULL"), nullable=True)
+    placed_by_id = user_fk()
+    lifted_at = mapped_column(sa.DateTime, nullable=True)
+    lifted_by_id = user_fk()
+
+    def __str__(self):
+        return f"Beperking {self.subject_type} {self.subject_id}"
+
+
+class ErasureRecord(Model):
+    """The erasure journal: that a person's records were erased (never what). A restore from
+    a backup re-applies these, so a restore never brings an erased person back."""
+
+    __tablename__ = "erasure_record"
+    __table_args__ = (sa.Index("ix_erasure_record_subject", "subject_type", "subject_id"),)
+    id = mapped_column(sa.Integer, primary_key=True)
+    organisation_id = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), nullable=False, index=True)
+    erased_at = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    subject_type = mapped_column(sa.String(40), nullable=False)
+    subject_id = mapped_column(sa.Integer, nullable=False)
+    reason = mapped_column(sa.String(20), nullable=False)  # request | retention
+    privacy_request_id = mapped_column(sa.Integer, nullable=True)  # no FK: it may go too
+    erased_by_id = mapped_column(sa.Integer, nullable=True)  # no FK: the journal outlives users
+
+    def __str__(self):
+        return f"Verwijderd: {self.subject_type} {self.subject_id} ({self.erased_at:%d-%m-%Y})"

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Callable
 
-from app.cards.models import CardStatus, HelpCard
+from app.cards.models import CardStatus, Evaluation, HelpCard
 from app.concerns.models import Concern, ConcernStatus
 from app.helpdesk.models import HelpRequest, RequestStatus
 from app.privacy.models import PrivacyRequest, PrivacyRequestStatus
@@ -36,6 +36,10 @@ ITEMS = (
               lambda: HelpCard.status == CardStatus.awaiting_approval, "HelpCardView.list"),
     Attention("Jaarlijkse evaluaties nodig", HelpCard,
               lambda: HelpCard.status == CardStatus.evaluation_due, "HelpCardView.list"),
+    Attention("Evaluaties over hun datum", Evaluation,
+              lambda: Evaluation.held_on.is_(None) & (Evaluation.due_on < _today())
+              & Evaluation.card.has(HelpCard.status == CardStatus.evaluation_due),
+              "EvaluationView.list", due_soon=True),
     Attention("Nieuwe hulpvragen (intake nodig)", HelpRequest,
               lambda: HelpRequest.status.in_([RequestStatus.received, RequestStatus.intake]), "HelpRequestView.list"),
     Attention("Geaccepteerde hulpvragen zonder koppeling", HelpRequest,
@@ -49,12 +53,12 @@ ITEMS = (
               "VogCheckView.list", due_soon=True),
     Attention("Open privacyverzoeken", PrivacyRequest,
               lambda: PrivacyRequest.status.in_([PrivacyRequestStatus.received,
-                                                 PrivacyRequestStatus.in_progress,
-                                                 PrivacyRequestStatus.extended]),
+                                                 PrivacyRequestStatus.identity_verified,
+                                                 PrivacyRequestStatus.in_progress]),
               "PrivacyRequestView.list"),
     Attention("Privacyverzoeken over hun termijn", PrivacyRequest,
               lambda: PrivacyRequest.status.notin_([PrivacyRequestStatus.completed,
-                                                    PrivacyRequestStatus.rejected])
+                                                    PrivacyRequestStatus.refused])
               & (PrivacyRequest.due_on < _today()),
               "PrivacyRequestView.list", due_soon=True),
     Attention("Open signalen", Concern,

@@ -120,6 +120,8 @@ def upgrade():
         batch_op.add_column(sa.Column('closed_reason', sa.Text(), nullable=True))
         for name, condition in CARD_CHECKS.items():
             batch_op.create_check_constraint(name, condition)
+        batch_op.create_index("ix_help_card_status_next_evaluation",
+                              ["status", "next_evaluation_on"], unique=False)
 
     with op.batch_alter_table('help_card_version', schema=None) as batch_op:
         batch_op.add_column(sa.Column('approved_at', sa.DateTime(), nullable=True))
@@ -221,6 +223,7 @@ def downgrade():
         batch_op.drop_column('approved_at')
 
     with op.batch_alter_table('help_card', schema=None) as batch_op:
+        batch_op.drop_index("ix_help_card_status_next_evaluation")
         for name in CARD_CHECKS:
             batch_op.drop_constraint(batch_op.f(f"ck_help_card_{name}"), type_="check")
         batch_op.drop_column('closed_reason')

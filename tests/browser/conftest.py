@@ -46,6 +46,7 @@ def live_app(tmp_path_factory, live_smtp):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     app.base_url = f"http://127.0.0.1:{port}"
+    app.config["HULPREGIE_BASE_URL"] = app.base_url  # links in mails point at this server
     app.smtp = live_smtp
     yield app
     server.shutdown()

@@ -25,6 +25,12 @@ PUBLIC = {
     "LocaleView.index", "UtilView.back", "SecurityApi.login", "SecurityApi.refresh",
     # The second login step works on a half-logged-in session (security/twofactor.py).
     "TwoFactorView.verify", "TwoFactorView.setup", "TwoFactorView.disable",
+    # The one-month feedback form, opened by a signed link (app/helpdesk/feedback_views.py).
+    "feedback.form",
+    # Accepting a request put out to a volunteer, by signed link (app/helpdesk/matching_views.py).
+    "matching_link.accept",
+    # The public help-request form and its thank-you page (app/helpdesk/public.py).
+    "public_request.form", "public_request.thanks",
 }
 # FAB's bulk-action routes check the permission of the chosen action themselves.
 ACTION_ROUTES = {"action", "action_post"}
