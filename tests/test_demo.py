@@ -114,3 +114,28 @@ def test_no_personal_value_is_stored_in_plaintext(demo_app):
     raw = _raw_bytes(demo_app)
     found = sorted(v for v in values if v.encode() in raw)
     assert found == [], f"plaintext personal data in the database: {found[:5]}"
+
+
+def test_one_scheduler_tick_on_demo_data_sends_the_due_mails_once(demo_app, smtp_server):
+    """Issue 5's acceptance: a tick sends the due invitations once; a second tick sends none."""
+    from app.cards.models import Evaluation
+    from app.extensions import db
+    from app.notifications.models import Notification, NotificationStatus
+    from workflows.scheduler import tick
+
+    demo_app.config.update(SMTP_HOST=smtp_server.host, SMTP_PORT=smtp_server.port)
+    smtp_server.clear()
+    with demo_app.app_context():
+        first = tick()
+        sent = len(smtp_server.messages)
+        invited = db.session.query(Evaluation).filter(Evaluation.invited_on.isnot(None)).count()
+        second = tick()
+        assert first["card_evaluations"]["invited_email"] + first["card_evaluations"][
+            "invited_letter"] > 0, first
+        assert invited > 0 and sent >= first["outbox"]["sent"] > 0
+        assert second["card_evaluations"] == {"tasks": 0, "invited_email": 0,
+                                              "invited_letter": 0, "overdue_mails": 0}
+        assert second["outbox"]["sent"] == 0 and len(smtp_server.messages) == sent
+        pending = db.session.query(Notification).filter(
+            Notification.status != NotificationStatus.sent).count()
+        assert pending == 0

@@ -144,6 +144,16 @@ class FieldError(ValueError):
         self.field = field
 
 
+def parse_form_date(text: str | None, what: str = "Datum", field: str = "on") -> dt.date | None:
+    """A date typed in a step form (YYYY-MM-DD, as <input type=date> sends it); empty is None."""
+    if _blank(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise FieldError(field, f"{what}: '{text}' is geen geldige datum (jjjj-mm-dd).") from None
+
+
 def remember_field_error(exc: FieldError) -> None:
     """Keep the refusal for this request, so a form can be shown again with it (core/views)."""
     from flask import g, has_app_context

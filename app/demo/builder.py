@@ -175,6 +175,7 @@ class DemoBuilder:
             partners, privacy, vog, volunteers)}
         self.session, self.sm = session, sm
         self.later_status: list = []
+        self.issued_seen = 0
         # Reproducible demo data, not security: a seeded generator is what we want.
         self.rng = random.Random(seed)  # nosec B311
         self.today = today or dt.date.today()
@@ -588,6 +589,12 @@ class DemoBuilder:
                 "issued": (20, 300), "evaluation_due": (340, 392), "evaluated": (400, 700),
                 "ended": (390, 600), "withdrawn": (60, 250),
             }[status]
+            if status == "issued":
+                # Every third issued card comes up for its yearly evaluation within the
+                # scheduler's invitation window (four weeks), so a tick has invitations to send.
+                self.issued_seen += 1
+                if self.issued_seen % 3 == 1:
+                    issued = (340, 350)
             tl["issued"] = self.days_ago(*issued)
             tl["approved"] = tl["issued"] - d(days=self.rng.randint(3, 14))
         elif status == "approved":

@@ -5,7 +5,7 @@ from flask_appbuilder import expose, has_access
 
 from app.consents.models import ConsentForm
 from app.core.interface import ScopedInterface
-from app.core.validation import FieldError, remember_field_error
+from app.core.validation import FieldError, parse_form_date, remember_field_error
 from app.core.views import ScopedModelView
 from app.helpdesk import schemas
 from app.helpdesk.models import Feedback, HelpRequest, Match, Referral, ReferralOutcome
@@ -199,17 +199,7 @@ def form_input(action: str, form) -> dict:
         if name == "target_group_ok":
             data[name] = {"1": True, "0": False}.get(value)
         elif name == "follow_up_on":
-            data[name] = parse_date(value, "Opvolgen op")
+            data[name] = parse_form_date(value, "Opvolgen op", "follow_up_on")
         else:
             data[name] = value or None
     return data
-
-
-def parse_date(text: str | None, what: str) -> dt.date | None:
-    if not (text or "").strip():
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise FieldError("follow_up_on",
-                         f"{what}: '{text}' is geen geldige datum (jjjj-mm-dd)") from None

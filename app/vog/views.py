@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 
 from app.core.interface import ScopedInterface
-from app.core.validation import FieldError
+from app.core.validation import FieldError, parse_form_date
 from app.core.views import ScopedModelView
 from app.extensions import db
 from app.vog import schemas
@@ -24,15 +24,6 @@ def _check_profiles(codes) -> str | None:
     if unknown_codes(value):
         raise FieldError("screening_profile", "Kies het screeningsprofiel uit de lijst")
     return value or None
-
-
-def _parse_date(text: str | None, what: str) -> dt.date | None:
-    if not (text or "").strip():
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise TransitionError(f"{what}: '{text}' is geen geldige datum (jjjj-mm-dd).") from None
 
 
 class VogCheckView(ScopedModelView):
@@ -95,7 +86,7 @@ class VogCheckView(ScopedModelView):
             if action == "receive":
                 flow.record_vog_received(
                     session, vog, by=by, reference=request.form.get("reference"),
-                    issued_on=_parse_date(request.form.get("issued_on"), "Afgiftedatum"))
+                    issued_on=parse_form_date(request.form.get("issued_on"), "Afgiftedatum", "issued_on"))
             elif action == "verify":
                 flow.verify_vog(session, vog, by=by)
             else:

@@ -4,7 +4,7 @@ from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 
 from app.core.interface import ScopedInterface
-from app.core.validation import FieldError
+from app.core.validation import FieldError, parse_form_date
 from app.core.views import ScopedModelView
 from app.vog.profiles import DEFAULT_PROFILE, SCREENING_PROFILES, profile_label
 from app.volunteers import schemas
@@ -41,15 +41,6 @@ def availability_fields() -> dict:
                           check=lambda value, field=field: normalise(field, value))
         for field, choices in (("available_days", DAYS), ("available_parts", PARTS))
     }
-
-
-def parse_date(text: str | None, what: str = "Datum") -> dt.date | None:
-    if not (text or "").strip():
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise TransitionError(f"{what}: '{text}' is geen geldige datum (jjjj-mm-dd).") from None
 
 
 class VolunteerView(ScopedModelView):
@@ -137,7 +128,7 @@ class VolunteerView(ScopedModelView):
         try:
             if action == "intake":
                 flow.record_intake(session, volunteer, by=by, notes=form.get("notes"),
-                                   on=parse_date(form.get("on"), "Datum van de intake"))
+                                   on=parse_form_date(form.get("on"), "Datum van de intake"))
             elif action == "approve":
                 flow.approve(session, volunteer, by=by)
             elif action == "reject":
