@@ -6,7 +6,8 @@ persons and an issued card once; later runs reuse them. Measured in the same run
 (a) one card: the card's dictionary, its HTML, its PDF (wkhtmltopdf), one after the other;
 (b) the download page (/hulpkaart/<id>/pdf) through the Flask test client, print record included;
 (c) N different cards one by one, and the same N spread over one worker per CPU (wkhtmltopdf
-    is a separate process, so threads render in parallel).
+    is a separate process, so threads render in parallel);
+(d) the same N cards as the card list's bulk action prints them: 50 sheets per wkhtmltopdf run.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 GOAL_S = 0.5  # per card
+BATCH = 50  # cards per PDF in (d)
 TEXT = ("Als ik overprikkeld raak, wil ik even alleen zijn op een rustige plek. Spreek mij aan "
         "met mijn voornaam, vertel wat je gaat doen en geef mij de tijd om te reageren. ")
 
@@ -138,8 +140,17 @@ def measure(app, card_ids: list[int], client, repeats: int = 10) -> dict:
             pdfs = list(pool.map(printing.render_pdf, contexts))
         parallel = time.perf_counter() - t0
         assert all(p.startswith(b"%PDF") for p in pdfs)
+
+        # (d) as the card list's bulk action prints them: BATCH cards per wkhtmltopdf run.
+        t0 = time.perf_counter()
+        batch_pages = 0
+        for start in range(0, len(card_ids), BATCH):
+            pdf = printing.render_many_pdf([context(c) for c in card_ids[start:start + BATCH]])
+            batch_pages += _pages(pdf)
+        batched = time.perf_counter() - t0
         session.rollback()
     return {"single": single, "page": page, "serial": serial, "parallel": parallel,
+            "batched": batched, "batch_pages": batch_pages,
             "workers": workers, "n": len(card_ids), "pages": pages}
 
 
@@ -168,6 +179,9 @@ def report(m: dict) -> str:
         f"    {m['n']} kaarten over {m['workers']} werkers: {m['parallel']:.1f} s, "
         f"{per_parallel:.3f} s per kaart ({ok(per_parallel)}; "
         f"{m['serial'] / m['parallel']:.1f}x sneller dan na elkaar)",
+        f"(d) {m['n']} kaarten in PDF's van {BATCH} (bulkactie): {m['batched']:.1f} s, "
+        f"{m['batched'] / m['n']:.3f} s per kaart ({ok(m['batched'] / m['n'])}; "
+        f"{m['batch_pages']} pagina's)",
     ]
     return "\n".join(lines)
 

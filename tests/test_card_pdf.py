@@ -274,3 +274,27 @@ def test_evaluation_letter_pdf_contains_due_date(app, db, client, tmp_path):
     assert "13 maart 2027" in text and card.holder.full_name in text
     assert "Organisatie A" in text and str(card.coach) in text
     assert events(db, "print", "Evaluation", evaluation.id)
+
+
+def test_many_cards_print_as_one_pdf_with_a_sheet_each(app, db, client, tmp_path):
+    """The list's bulk action: one wkhtmltopdf run, one page per card, each print recorded."""
+    cards = [make_card(db, texts={**TEXTS, "other_info": f"Bulkkaart{i}"}) for i in range(3)]
+    before = db.session.query(CardPrint).count()
+    login(client, "coach_a")
+    resp = client.post("/helpcardview/action_post", data={
+        "action": "print_cards", "rowid": [str(c.id) for c in cards]})
+    assert resp.status_code == 200 and resp.data.startswith(b"%PDF")
+    assert pdf_pages(resp.data, tmp_path) == 3
+    text = _flat(pdf_text(resp.data, tmp_path))
+    assert all(f"Bulkkaart{i}" in text for i in range(3))
+    assert db.session.query(CardPrint).count() == before + 3
+
+
+def test_many_cards_refuse_a_card_without_an_approved_version(app, db, client):
+    ready, draft = make_card(db), make_card(db, status=CardStatus.drafting, approved=False)
+    before = db.session.query(CardPrint).count()
+    login(client, "coach_a")
+    resp = client.post("/helpcardview/action_post", follow_redirects=True, data={
+        "action": "print_cards", "rowid": [str(ready.id), str(draft.id)]})
+    assert "Niets afgedrukt" in resp.text and draft.holder.reference in resp.text
+    assert db.session.query(CardPrint).count() == before

@@ -214,6 +214,13 @@ def render_pdf(context: dict) -> bytes:
     return html_to_pdf(render_html(context))
 
 
+def render_many_pdf(contexts: list[dict]) -> bytes:
+    """Many cards, one sheet each, in one wkhtmltopdf run (its start-up is most of the cost)."""
+    html = _env.get_template("cards.html").render(
+        cards=contexts, layout=_layout(True), sheet_layout=_layout(False))
+    return html_to_pdf(html)
+
+
 def render_letter_pdf(context: dict) -> bytes:
     return html_to_pdf(render_letter_html(context))
 

@@ -1,11 +1,12 @@
 import datetime as dt
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import Response, abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
+from flask_appbuilder.actions import action
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from app.cards import schemas
+from app.cards import printing, schemas
 from app.cards.printing import approved_versions
 from app.cards.checks import VersionRules
 from app.cards.models import (
@@ -93,7 +94,7 @@ class HelpCardView(ScopedModelView):
     related_views = [HelpCardVersionView, EvaluationView, AppointmentView]
     base_order = ("requested_on", "desc")
     show_template = "cards/show.html"
-    method_permission_name = {**VIEW_METHODS, "transition": "write"}
+    method_permission_name = {**VIEW_METHODS, "transition": "write", "print_cards": "read"}
 
     @expose("/show/<pk>", methods=["GET"])
     @has_access
@@ -103,6 +104,31 @@ class HelpCardView(ScopedModelView):
         return self.render_template(
             self.show_template, pk=pk, title=self.show_title, widgets=widgets,
             related_views=self._related_views, panel=card_panel(self.datamodel.session, card))
+
+    @action("print_cards", "Kaarten afdrukken (PDF)", None, "fa-print", single=False)
+    def print_cards(self, items):
+        """The chosen cards in one PDF (each its issued or newest approved version); every
+        card's print is recorded. Cards that cannot be printed are named, nothing is made."""
+        items = items if isinstance(items, list) else [items]
+        jobs, problems = [], []
+        for card in items:
+            try:
+                jobs.append((card, printing.version_to_print(card)))
+            except printing.PrintError as error:
+                problems.append(f"{card.holder.reference}: {error}")
+        try:
+            if problems:
+                raise printing.PrintError("Niets afgedrukt. " + " ".join(problems))
+            pdf = printing.render_many_pdf([printing.card_context(c, v) for c, v in jobs])
+        except printing.PrintError as error:
+            flash(str(error), "warning")
+            return redirect(url_for("HelpCardView.list"))
+        by = actor_for(g.user)
+        for card, version in jobs:
+            printing.record_print(self.datamodel.session, card, version, by=by)
+        self.datamodel.session.commit()
+        return Response(pdf, mimetype="application/pdf", headers={
+            "Content-Disposition": f"attachment; filename=hulpkaarten-{len(jobs)}.pdf"})
 
     @expose("/transition/<pk>", methods=["POST"])
     @has_access
