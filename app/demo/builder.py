@@ -828,7 +828,7 @@ class DemoBuilder:
         coordinator = ctx.users.get("coordinator")
         # Availability, intake and VOG verification come from a generator of their own, so the
         # rest of the demo data stays the same.
-        extra = random.Random(f"{first}|{last}|{pc4.code}|{registered}")
+        extra = random.Random(f"{first}|{last}|{pc4.code}|{registered}")  # nosec B311 (demo data)
         days = extra.sample(DAY_CODES, extra.randint(2, 5)) if extra.random() < 0.7 else []
         parts = extra.sample(PART_CODES, extra.randint(1, 2)) if extra.random() < 0.6 else []
         intake_on = None
