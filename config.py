@@ -40,6 +40,11 @@ def env_settings() -> dict:
         # Where staff and the public reach this installation: links in mails start with it.
         "HULPREGIE_BASE_URL": env("HULPREGIE_BASE_URL", "http://localhost:8080"),
         "PC4_DATA": env("PC4_DATA", str(BASE_DIR.parent / "shared" / "data" / "nl-pc4.csv")),
+        # Control room export (workflows/export_control_room.py): PEM files, and where the
+        # protected export files are kept for download (ciphertext only).
+        "HULPREGIE_MELDKAMER_PUBLIC_KEY": env("HULPREGIE_MELDKAMER_PUBLIC_KEY", ""),
+        "HULPREGIE_MELDKAMER_SIGNING_KEY": env("HULPREGIE_MELDKAMER_SIGNING_KEY", ""),
+        "HULPREGIE_MELDKAMER_DIR": env("HULPREGIE_MELDKAMER_DIR", str(INSTANCE_DIR / "meldkamer")),
         # Sign-in security (security/session.py checks and converts these): only when set.
         **{name: env(name) for name in SECURITY_ENV if env(name, "").strip()},
         **{name: env(name) for name in POLICY if env(name, "").strip()},
@@ -55,6 +60,10 @@ POLICY = {
     "HULPREGIE_VOG_REMINDER_DAYS": 60,  # renewal reminder this many days ahead
     "HULPREGIE_FEEDBACK_AFTER_DAYS": 30,  # feedback mail this many days after a match
     "HULPREGIE_LINK_DAYS": 14,  # signed links (accepting a request, feedback) stay valid
+    # Retention (workflows/retention.py): erased this many months after …
+    "HULPREGIE_RETENTION_HOLDER_MONTHS": 24,  # … the holder's last card ended or was withdrawn
+    "HULPREGIE_RETENTION_VOLUNTEER_MONTHS": 12,  # … a volunteer became inactive (or rejected)
+    "HULPREGIE_RETENTION_REQUEST_MONTHS": 18,  # … a help request was closed, rejected, referred
 }
 
 SECURITY_ENV = ("HULPREGIE_IDLE_MINUTES", "HULPREGIE_2FA_REQUIRED_ROLES",

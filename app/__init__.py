@@ -95,6 +95,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     install_blind_index(Model)
     install_rules(Model)
     audit.install(Session)
+    import_module("workflows.restrictions").install(Session)  # AVG art. 18
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
 

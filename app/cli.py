@@ -155,3 +155,9 @@ def register(app):
     from security.search_cli import search_cli
 
     app.cli.add_command(search_cli)
+    from app.privacy.cli import privacy_cli
+
+    app.cli.add_command(privacy_cli)
+    from app.consents import cli as consents_cli  # privacy research-export
+
+    consents_cli.register(app)

@@ -405,6 +405,11 @@ def main(argv=None) -> int:
                         help="volunteers for the matching bench (bench/matching.py); 0 skips it")
     parser.add_argument("--pdf-cards", type=int, default=500,
                         help="wallet cards rendered as PDF (bench/pdf.py); 0 skips it")
+    parser.add_argument("--control-room", type=int, default=100_000,
+                        help="eligible holders in the control room export (bench/control_room.py);"
+                             " 0 skips it")
+    parser.add_argument("--access-exports", type=int, default=5,
+                        help="access archives of one person (bench/access_export.py); 0 skips it")
     args = parser.parse_args(argv)
 
     url = configure_environment()
@@ -431,7 +436,16 @@ def main(argv=None) -> int:
     if args.pdf_cards > 0:
         pdf = "\n\n" + bench_module("pdf").run(app, org_ids["encrypted"], args.pdf_cards,
                                                login(app, "encrypted"))
-    print(report(url, args.holders, page, rows_, search) + matching + pdf)
+    access = ""
+    if args.access_exports > 0:
+        access = "\n\n" + bench_module("access_export").run(app, org_ids["encrypted"],
+                                                              args.access_exports)
+    control_room = ""
+    if args.control_room > 0:
+        control_room = "\n\n" + bench_module("control_room").run(app, url, args.control_room,
+                                                                 args.fresh)
+    print(report(url, args.holders, page, rows_, search) + matching + pdf + access
+          + control_room)
     return 0
 
 

@@ -28,6 +28,7 @@ from sqlalchemy import Text
 from sqlalchemy.types import String, TypeDecorator
 
 PREFIX = "v1"
+FILE_MAGIC = b"HRB1"  # an encrypted file (evidence scans), see KeyRing.encrypt_bytes
 _KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
@@ -72,6 +73,27 @@ class KeyRing:
             return AESGCM(key).decrypt(raw[:12], raw[12:], key_id.encode()).decode("utf-8")
         except InvalidTag:
             raise DecryptionError(f"stored value failed authentication under key '{key_id}'") from None
+
+    def encrypt_bytes(self, data: bytes) -> bytes:
+        """A file's bytes under the newest key: ``HRB1 | len(key id) | key id | nonce | ct+tag``."""
+        key_id, key = self.keys[0]
+        kid = key_id.encode()
+        nonce = os.urandom(12)
+        return FILE_MAGIC + bytes([len(kid)]) + kid + nonce + AESGCM(key).encrypt(nonce, data, kid)
+
+    def decrypt_bytes(self, blob: bytes) -> bytes:
+        if not blob.startswith(FILE_MAGIC) or len(blob) < len(FILE_MAGIC) + 1:
+            raise DecryptionError("not an encrypted file")
+        start = len(FILE_MAGIC) + 1
+        kid = blob[start:start + blob[len(FILE_MAGIC)]]
+        key = self.key(kid.decode(errors="replace"))
+        if key is None:
+            raise DecryptionError(f"no key '{kid.decode(errors='replace')}' for an encrypted file")
+        body = blob[start + len(kid):]
+        try:
+            return AESGCM(key).decrypt(body[:12], body[12:], kid)
+        except (InvalidTag, ValueError):
+            raise DecryptionError("encrypted file failed authentication") from None
 
     def key_id_of(self, stored: str) -> str | None:
         parts = stored.split(":", 2)
@@ -173,6 +195,16 @@ def key_ring() -> KeyRing:
     if _ring is None:
         raise KeyConfigError("no key ring loaded: the application was not created")
     return _ring
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    """Encrypt a file's contents (AES-256-GCM, newest key of the ring) for storage at rest."""
+    return key_ring().encrypt_bytes(data)
+
+
+def decrypt_bytes(blob: bytes) -> bytes:
+    """The plain contents of a file written by :func:`encrypt_bytes` (any key in the ring)."""
+    return key_ring().decrypt_bytes(blob)
 
 
 class UndecryptableValue(str):

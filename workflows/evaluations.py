@@ -24,6 +24,7 @@ from app.consents.models import Consent, ConsentPurpose
 from app.extensions import db
 from security.audit import record
 from workflows.notify import enqueue, public_url, staff_addresses
+from workflows.restrictions import restricted_ids
 
 ACTIVE = (CardStatus.issued, CardStatus.evaluated)  # issued cards between evaluations
 
@@ -52,7 +53,8 @@ def create_tasks(today: dt.date) -> int:
     from security.audit import current_actor
     from workflows.cards import mark_evaluation_due
 
-    cards = db.session.scalars(due_cards(_window(today))).all()
+    restricted = restricted_ids(db.session, "Holder")  # AVG art. 18: left as they are
+    cards = [c for c in db.session.scalars(due_cards(_window(today))) if c.holder_id not in restricted]
     for card in sorted(cards, key=lambda c: c.id):
         exists = db.session.query(Evaluation.id).filter_by(
             card_id=card.id, due_on=card.next_evaluation_on).first()
@@ -83,7 +85,10 @@ def invite(today: dt.date) -> dict:
                .filter(Evaluation.invited_on.is_(None), Evaluation.held_on.is_(None),
                        Evaluation.due_on <= _window(today))
                .order_by(Evaluation.id).all())
+    restricted = restricted_ids(db.session, "Holder")
     for ev in pending:
+        if ev.card.holder_id in restricted:
+            continue
         holder, context = ev.card.holder, _context(ev)
         if holder.email and _email_consent(holder.id):
             enqueue(db.session, template="evaluation_invite", recipient=holder.email,

@@ -32,6 +32,7 @@ from workflows import concerns
 from workflows.errors import TransitionError
 from workflows.helpdesk import acting, move
 from workflows.notify import enqueue, public_url, staff_addresses
+from workflows.restrictions import restricted_ids
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
 PURPOSE = "feedback"
@@ -121,7 +122,10 @@ def ask_feedback(now: dt.datetime) -> dict:
     session = db.session
     by = current_actor()
     counts = {"matches": 0, "mails": 0}
+    restricted = restricted_ids(session, "HelpRequest")  # AVG art. 18: not processed now
     for match in due(session, local_date(now)).all():
+        if match.help_request_id in restricted:
+            continue
         counts["mails"] += ask(session, match, by=by)
         counts["matches"] += 1
     return counts

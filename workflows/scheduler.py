@@ -49,6 +49,10 @@ JOBS = (
         "VOG's: herinneringen voor vernieuwing, verlopen VOG's op 'verlopen' zetten"),
     Job("match_feedback", "workflows.feedback:ask_feedback", {"trigger": "cron", "hour": 6, "minute": 20},
         "Feedback een maand na de koppeling: mails met een link naar het formulier"),
+    Job("privacy_deadlines", "workflows.privacy:privacy_deadlines", {"trigger": "cron", "hour": 6, "minute": 30},
+        "Privacyverzoeken: herinnering 7 dagen voor de termijn, escalatie bij overschrijding"),
+    Job("retention", "workflows.retention:retention", {"trigger": "cron", "hour": 3, "minute": 0},
+        "Bewaartermijnen: verwijderen wat voorbij de termijn is, verslag aan de privacyfunctionaris"),
     Job("outbox", "workflows.outbox:deliver_due", {"trigger": "interval", "minutes": 1},
         "Berichten uit de outbox versturen"),
 )

@@ -38,6 +38,23 @@ class HelpCard(OrgScopedMixin, Model):
     """A Hulpkaart: its state and the version that is issued. Content lives in versions."""
 
     __tablename__ = "help_card"
+    __privacy__ = {
+        "categories": ["status en data van de kaart", "reden van beëindigen"],
+        "purpose": "Het maken, uitreiken en evalueren van de Hulpkaart volgen",
+        "legal_basis": (
+            "Toestemming van de houder (AVG art. 6 lid 1 sub a); gezondheidsgegevens met "
+            "uitdrukkelijke toestemming (art. 9 lid 2 sub a)"
+        ),
+        "recipients": [
+            "hulpkaartcoach", "projectleider",
+            "meldkamer politie (alleen met uitdrukkelijke toestemming)",
+        ],
+        "retention": (
+            "{HULPREGIE_RETENTION_HOLDER_MONTHS} maanden na het einde of de intrekking van de "
+            "laatste kaart van de houder (bewaartermijnen-taak); eerder bij een verwijderverzoek"
+        ),
+        "security": "Alleen de eigen organisatie, per rol; versleuteld opgeslagen; toegangslog",
+    }
     __table_args__ = (
         sa.Index("ix_help_card_org_status", "organisation_id", "status"),
         sa.Index("ix_help_card_status_next_evaluation", "status", "next_evaluation_on"),
@@ -95,6 +112,30 @@ class HelpCardVersion(OrgScopedMixin, Model):
     """One version of the card's content; approved versions are kept unchanged."""
 
     __tablename__ = "help_card_version"
+    __privacy__ = {
+        "categories": [
+            "gezondheid en gedrag bij controleverlies", "medicatievoorkeuren",
+            "wat helpt en wat niet",
+        ],
+        "purpose": "De inhoud van de Hulpkaart, per versie",
+        "legal_basis": (
+            "Toestemming van de houder (AVG art. 6 lid 1 sub a); gezondheidsgegevens met "
+            "uitdrukkelijke toestemming (art. 9 lid 2 sub a)"
+        ),
+        "recipients": [
+            "hulpkaartcoach", "projectleider",
+            "meldkamer politie (alleen met uitdrukkelijke toestemming)",
+            "wie de houder de kaart laat zien",
+        ],
+        "retention": (
+            "{HULPREGIE_RETENTION_HOLDER_MONTHS} maanden na het einde of de intrekking van de "
+            "laatste kaart van de houder (bewaartermijnen-taak); eerder bij een verwijderverzoek"
+        ),
+        "security": (
+            "Alleen de eigen organisatie, per rol; versleuteld opgeslagen; toegangslog; "
+            "goedgekeurde versies worden niet gewijzigd"
+        ),
+    }
     __table_args__ = (
         sa.UniqueConstraint("card_id", "version_no"),
         sa.CheckConstraint("version_no >= 1", name="version_positive"),
@@ -137,6 +178,20 @@ class AppointmentStatus(Choice):
 
 class Appointment(OrgScopedMixin, Model):
     __tablename__ = "appointment"
+    __privacy__ = {
+        "categories": ["afspraken met de houder", "aanwezigen", "gespreksnotities"],
+        "purpose": "Gesprekken over de Hulpkaart plannen en vastleggen",
+        "legal_basis": (
+            "Toestemming van de houder (AVG art. 6 lid 1 sub a); gezondheidsgegevens met "
+            "uitdrukkelijke toestemming (art. 9 lid 2 sub a)"
+        ),
+        "recipients": ["hulpkaartcoach", "projectleider"],
+        "retention": (
+            "{HULPREGIE_RETENTION_HOLDER_MONTHS} maanden na het einde of de intrekking van de "
+            "laatste kaart van de houder (bewaartermijnen-taak); eerder bij een verwijderverzoek"
+        ),
+        "security": "Alleen de eigen organisatie, per rol; versleuteld opgeslagen; toegangslog",
+    }
     __table_args__ = (
         sa.CheckConstraint("duration_minutes > 0 AND duration_minutes <= 600", name="duration"),
         sa.Index("ix_appointment_org_starts", "organisation_id", "starts_at"),
@@ -173,6 +228,20 @@ class Evaluation(OrgScopedMixin, Model):
     """The yearly evaluation of a card; created by the scheduler, one per card and due date."""
 
     __tablename__ = "evaluation"
+    __privacy__ = {
+        "categories": ["jaarlijkse evaluatie", "notities"],
+        "purpose": "De jaarlijkse evaluatie van de kaart (Kwaliteitskader)",
+        "legal_basis": (
+            "Toestemming van de houder (AVG art. 6 lid 1 sub a); gezondheidsgegevens met "
+            "uitdrukkelijke toestemming (art. 9 lid 2 sub a)"
+        ),
+        "recipients": ["hulpkaartcoach", "projectleider"],
+        "retention": (
+            "{HULPREGIE_RETENTION_HOLDER_MONTHS} maanden na het einde of de intrekking van de "
+            "laatste kaart van de houder (bewaartermijnen-taak); eerder bij een verwijderverzoek"
+        ),
+        "security": "Alleen de eigen organisatie, per rol; versleuteld opgeslagen; toegangslog",
+    }
     __table_args__ = (sa.UniqueConstraint("card_id", "due_on"),)
     id = mapped_column(sa.Integer, primary_key=True)
     card_id = mapped_column(sa.ForeignKey("help_card.id", ondelete="CASCADE"), nullable=False, index=True)
@@ -201,6 +270,20 @@ class CardPrint(OrgScopedMixin, Model):
     """Every print or download of a wallet card: who, when, which version."""
 
     __tablename__ = "card_print"
+    __privacy__ = {
+        "categories": ["wie wanneer welke kaartversie afdrukte"],
+        "purpose": "Verantwoording van afdrukken van de kaart",
+        "legal_basis": (
+            "Toestemming van de houder (AVG art. 6 lid 1 sub a); gezondheidsgegevens met "
+            "uitdrukkelijke toestemming (art. 9 lid 2 sub a)"
+        ),
+        "recipients": ["projectleider", "privacyfunctionaris"],
+        "retention": (
+            "{HULPREGIE_RETENTION_HOLDER_MONTHS} maanden na het einde of de intrekking van de "
+            "laatste kaart van de houder (bewaartermijnen-taak); eerder bij een verwijderverzoek"
+        ),
+        "security": "Alleen de eigen organisatie, per rol; toegangslog",
+    }
     id = mapped_column(sa.Integer, primary_key=True)
     card_id = mapped_column(sa.ForeignKey("help_card.id", ondelete="CASCADE"), nullable=False, index=True)
     version_id = mapped_column(

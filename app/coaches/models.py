@@ -19,6 +19,14 @@ class Coach(OrgScopedMixin, Model):
     """A trained Hulpkaartcoach, linked to his login."""
 
     __tablename__ = "coach"
+    __privacy__ = {
+        "categories": ["naam", "e-mail", "telefoon", "competenties", "doelgroepen"],
+        "purpose": "Inzet en begeleiding van Hulpkaartcoaches",
+        "legal_basis": "Uitvoering van de (vrijwilligers)overeenkomst (AVG art. 6 lid 1 sub b)",
+        "recipients": ["projectleider"],
+        "retention": "Zolang de coach actief is; daarna verwijderen door de projectleider",
+        "security": "Alleen de eigen organisatie, per rol; toegangslog",
+    }
     __table_args__ = (sa.CheckConstraint("max_caseload >= 0", name="caseload_nonneg"),)
     id = mapped_column(sa.Integer, primary_key=True)
     user_id = mapped_column(sa.ForeignKey("ab_user.id", ondelete="SET NULL"), nullable=True, unique=True)
@@ -72,6 +80,14 @@ class IntervisionSession(OrgScopedMixin, Model):
     """Intervision of coaches, about every six weeks."""
 
     __tablename__ = "intervision_session"
+    __privacy__ = {
+        "categories": ["gespreksnotities van intervisie"],
+        "purpose": "Intervisie van coaches (elke zes weken)",
+        "legal_basis": "Uitvoering van de (vrijwilligers)overeenkomst (AVG art. 6 lid 1 sub b)",
+        "recipients": ["projectleider", "coaches"],
+        "retention": "Zolang de coach actief is; daarna verwijderen door de projectleider",
+        "security": "Alleen de eigen organisatie, per rol; versleuteld opgeslagen; toegangslog",
+    }
     id = mapped_column(sa.Integer, primary_key=True)
     held_on = mapped_column(sa.Date, nullable=False, default=dt.date.today, index=True)
     facilitator = mapped_column(sa.String(120), nullable=True)
@@ -89,6 +105,14 @@ class IntervisionAttendance(OrgScopedMixin, Model):
     """A coach (or a guest from another organisation) at an intervision session."""
 
     __tablename__ = "intervision_attendance"
+    __privacy__ = {
+        "categories": ["aanwezigheid", "naam en organisatie van gasten"],
+        "purpose": "Aanwezigheid bij intervisie",
+        "legal_basis": "Uitvoering van de (vrijwilligers)overeenkomst (AVG art. 6 lid 1 sub b)",
+        "recipients": ["projectleider"],
+        "retention": "Zolang de coach actief is; daarna verwijderen door de projectleider",
+        "security": "Alleen de eigen organisatie, per rol; toegangslog",
+    }
     __table_args__ = (
         sa.UniqueConstraint("session_id", "coach_id"),
         sa.CheckConstraint("coach_id IS NOT NULL OR guest_name IS NOT NULL", name="who"),
@@ -118,6 +142,14 @@ class PerformanceReview(OrgScopedMixin, Model):
     """Yearly functioneringsgesprek; notes only for ProjectLeader and the coach himself."""
 
     __tablename__ = "performance_review"
+    __privacy__ = {
+        "categories": ["functioneringsgesprek", "verslag"],
+        "purpose": "Jaarlijks functioneringsgesprek met de coach",
+        "legal_basis": "Uitvoering van de (vrijwilligers)overeenkomst (AVG art. 6 lid 1 sub b)",
+        "recipients": ["projectleider", "de coach zelf"],
+        "retention": "Zolang de coach actief is; daarna verwijderen door de projectleider",
+        "security": "Alleen projectleider en de coach zelf; versleuteld opgeslagen; toegangslog",
+    }
     id = mapped_column(sa.Integer, primary_key=True)
     coach_id = mapped_column(sa.ForeignKey("coach.id", ondelete="CASCADE"), nullable=False, index=True)
     planned_on = mapped_column(sa.Date, nullable=False)

@@ -29,6 +29,16 @@ class Concern(OrgScopedMixin, Model):
     """An early signal (stagnation, dissatisfaction, worry about a holder) and its follow-up."""
 
     __tablename__ = "concern"
+    __privacy__ = {
+        "categories": ["signalen over welzijn, eenzaamheid, armoede of verwaarlozing", "opvolging"],
+        "purpose": "Vroege signalen opvolgen",
+        "legal_basis": (
+            "Gerechtvaardigd belang: zorg voor de houder of hulpvrager (AVG art. 6 lid 1 sub f)"
+        ),
+        "recipients": ["hulpkaartcoach", "projectleider", "helpdesk"],
+        "retention": "Met de houder of hulpvraag waar het signaal over gaat",
+        "security": "Alleen de eigen organisatie, per rol; versleuteld opgeslagen; toegangslog",
+    }
     id = mapped_column(sa.Integer, primary_key=True)
     kind = choice_column(ConcernKind)
     status = choice_column(ConcernStatus, default=ConcernStatus.open, index=True)

@@ -42,6 +42,23 @@ class Consent(OrgScopedMixin, Model):
     """Consent of one subject for one purpose, with evidence; withdrawn, never edited."""
 
     __tablename__ = "consent"
+    __privacy__ = {
+        "categories": ["toestemming: doel, vorm, datum, bewijs", "intrekking en reden"],
+        "purpose": "Aantonen dat en waarvoor toestemming is gegeven of ingetrokken (AVG art. 7)",
+        "legal_basis": (
+            "Wettelijke plicht om toestemming aan te tonen (AVG art. 7 lid 1, art. 6 lid 1 sub c)"
+        ),
+        "recipients": ["hulpkaartcoach", "helpdesk", "privacyfunctionaris"],
+        "retention": (
+            "Met de betrokkene: houder en contactpersoon {HULPREGIE_RETENTION_HOLDER_MONTHS} "
+            "maanden na de laatste kaart; bij vrijwilliger en hulpvraag blijft de toestemming "
+            "zelf bewaard zonder bewijs na anonimisering"
+        ),
+        "security": (
+            "Alleen de eigen organisatie, per rol; versleuteld opgeslagen; toegangslog; "
+            "bewijsstukken buiten de webmap, verwijderd bij verwijdering"
+        ),
+    }
     __table_args__ = (
         sa.CheckConstraint(
             "(CASE WHEN holder_id IS NULL THEN 0 ELSE 1 END)"

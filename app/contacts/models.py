@@ -17,6 +17,25 @@ class ContactPerson(OrgScopedMixin, Model):
     """Someone the holder wants called; on the card in order of ``priority``."""
 
     __tablename__ = "contact_person"
+    __privacy__ = {
+        "categories": ["naam", "relatie tot de houder", "telefoon", "e-mail"],
+        "purpose": "Contactpersonen die gebeld worden als de houder de controle verliest",
+        "legal_basis": "Toestemming van de contactpersoon (AVG art. 6 lid 1 sub a)",
+        "recipients": [
+            "hulpkaartcoach", "projectleider",
+            "meldkamer politie (alleen met uitdrukkelijke toestemming van de houder)",
+            "wie de houder de kaart laat zien",
+        ],
+        "retention": (
+            "{HULPREGIE_RETENTION_HOLDER_MONTHS} maanden na het einde of de intrekking van de "
+            "laatste kaart van de houder (bewaartermijnen-taak); eerder bij een verwijderverzoek; "
+            "of eerder bij intrekking van de toestemming"
+        ),
+        "security": (
+            "Alleen de eigen organisatie, per rol; versleuteld opgeslagen; toegangslog; blinde "
+            "index op telefoon"
+        ),
+    }
     __table_args__ = (
         sa.CheckConstraint("priority >= 1 AND priority <= 9", name="priority_range"),
         sa.Index("ix_contact_person_holder_priority", "holder_id", "priority"),

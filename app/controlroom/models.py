@@ -34,6 +34,22 @@ class ControlRoomState(OrgScopedMixin, Model):
     holder who became ineligible (or was erased: holder_id NULL) gets one delete record."""
 
     __tablename__ = "control_room_state"
+    __privacy__ = {
+        "categories": [
+            "pseudoniem kenmerk van de houder bij de meldkamer", "wat er is aangeleverd",
+        ],
+        "purpose": (
+            "Bijhouden wat de meldkamer heeft, zodat intrekking en verwijdering als "
+            "verwijderopdracht meegaan"
+        ),
+        "legal_basis": "Uitdrukkelijke toestemming van de houder (AVG art. 9 lid 2 sub a)",
+        "recipients": ["meldkamer politie"],
+        "retention": (
+            "Tot de meldkamer de verwijderopdracht heeft gekregen; de koppeling met de houder "
+            "vervalt bij verwijdering"
+        ),
+        "security": "Pseudoniem kenmerk; alleen privacyfunctionaris",
+    }
     __table_args__ = (sa.UniqueConstraint("organisation_id", "reference"),)
     id = mapped_column(sa.Integer, primary_key=True)
     reference = mapped_column(sa.String(64), nullable=False)

@@ -787,7 +787,7 @@ class DemoBuilder:
             registration.withdrawn_at = self.at(ended, hours=(11, 15))
             if registration.withdrawn_at < registration.given_at:
                 registration.withdrawn_at = registration.given_at + dt.timedelta(hours=1)
-            registration.withdrawal_method = "mondeling bij de coach"
+            registration.withdrawal_method = "oral"  # workflows.consents.METHODS
             registration.withdrawal_reason = "Houder wil niet langer geregistreerd staan."
         # Explicit consent for the police control room: the first three issued cards of an
         # organisation, then about four in ten; the third one has been withdrawn again.
@@ -799,7 +799,7 @@ class DemoBuilder:
             if ctx.control_room_consents == 3 or status == "ended":
                 cr.withdrawn_at = max(self.at(ended or self.days_ago(5, 30)),
                                       cr.given_at + dt.timedelta(hours=1))
-                cr.withdrawal_method = "schriftelijk"
+                cr.withdrawal_method = "written"
                 cr.withdrawal_reason = ("Kaart beëindigd." if status == "ended"
                                         else "Houder wil niet bij de meldkamer geregistreerd staan.")
                 card.control_room_sections = None
@@ -1102,15 +1102,20 @@ class DemoBuilder:
             organisation=ctx.org, kind=K.access, status=S.in_progress, holder=holder,
             requester_name=f"{holder.first_name} {holder.last_name}",
             details="Wil weten welke gegevens er over hem/haar zijn vastgelegd en wie ze heeft ingezien.",
-            received_on=received, due_on=received + dt.timedelta(days=30), handled_by_id=handled))
+            received_on=received, due_on=add_months(received, 1), handled_by_id=handled,
+            channel=p.PrivacyChannel.letter, identity_checked_on=received + dt.timedelta(days=2),
+            identity_checked_by_id=handled, identity_method="Kopie identiteitsbewijs gezien"))
         gone = next((v for v in ctx.volunteers if v.status is self.m["volunteers"].VolunteerStatus.inactive), None)
         received = self.days_ago(60, 90)
         self.add(p.PrivacyRequest(
             organisation=ctx.org, kind=K.erasure, status=S.completed, volunteer=gone,
             requester_name=f"{gone.first_name} {gone.last_name}" if gone else "Oud-vrijwilliger",
             details="Oud-vrijwilliger vraagt om verwijdering van zijn gegevens.",
-            received_on=received, due_on=received + dt.timedelta(days=30), handled_by_id=handled,
-            completed_on=received + dt.timedelta(days=12),
+            received_on=received, due_on=add_months(received, 1), handled_by_id=handled,
+            channel=p.PrivacyChannel.email, identity_checked_on=received + dt.timedelta(days=1),
+            identity_checked_by_id=handled, identity_method="Teruggebeld op het bekende nummer",
+            completed_on=received + dt.timedelta(days=12), response_channel=p.ResponseChannel.letter,
+            response_sent_on=received + dt.timedelta(days=12),
             outcome="Gegevens verwijderd voor zover er geen bewaarplicht is; bevestiging per brief."))
         contact = next((cp for cp in self.objects if type(cp).__name__ == "ContactPerson"
                         and cp.organisation is ctx.org), None)
@@ -1120,7 +1125,8 @@ class DemoBuilder:
                 organisation=ctx.org, kind=K.rectification, status=S.received, contact_person=contact,
                 requester_name=str(contact.name),
                 details="Telefoonnummer van de contactpersoon is veranderd.",
-                received_on=received, due_on=received + dt.timedelta(days=30)))
+                received_on=received, due_on=add_months(received, 1),
+                channel=p.PrivacyChannel.phone))
 
     def outreach(self, ctx: OrgCtx, small: bool = False) -> None:
         pm = self.m["partners"]

@@ -46,6 +46,26 @@ class HelpRequest(OrgScopedMixin, Model):
     """A hulpvraag, with the requester's details (encrypted) and the intake decision."""
 
     __tablename__ = "help_request"
+    __privacy__ = {
+        "categories": [
+            "naam", "adres", "telefoon", "e-mail", "hulpvraag", "beslissing", "verwijzer",
+        ],
+        "purpose": "Hulpvragen aannemen, beoordelen, koppelen en opvolgen",
+        "legal_basis": "Toestemming van de hulpvrager (AVG art. 6 lid 1 sub a)",
+        "recipients": [
+            "helpdesk", "gekoppelde vrijwilliger (na aanname)",
+            "partnerorganisatie bij doorverwijzing (met toestemming)",
+        ],
+        "retention": (
+            "{HULPREGIE_RETENTION_REQUEST_MONTHS} maanden na afsluiten, afwijzen of "
+            "doorverwijzen: dan geanonimiseerd (bewaartermijnen-taak); eerder bij een "
+            "verwijderverzoek"
+        ),
+        "security": (
+            "Alleen de eigen organisatie, per rol; versleuteld opgeslagen; toegangslog; blinde "
+            "index voor exact zoeken"
+        ),
+    }
     __table_args__ = (sa.Index("ix_help_request_org_status", "organisation_id", "status"),)
     id = mapped_column(sa.Integer, primary_key=True)
     channel = choice_column(RequestChannel, default=RequestChannel.phone)
@@ -104,6 +124,18 @@ class Referral(OrgScopedMixin, Model):
     """A request that does not fit is always referred to the right organisation."""
 
     __tablename__ = "referral"
+    __privacy__ = {
+        "categories": ["doorverwijzing: naar wie, waarom, uitkomst"],
+        "purpose": "Hulpvragen die niet passen doorverwijzen en opvolgen",
+        "legal_basis": "Toestemming van de hulpvrager (AVG art. 6 lid 1 sub a)",
+        "recipients": ["helpdesk", "partnerorganisatie (met toestemming)"],
+        "retention": (
+            "{HULPREGIE_RETENTION_REQUEST_MONTHS} maanden na afsluiten, afwijzen of "
+            "doorverwijzen: dan geanonimiseerd (bewaartermijnen-taak); eerder bij een "
+            "verwijderverzoek"
+        ),
+        "security": "Alleen de eigen organisatie, per rol; versleuteld opgeslagen; toegangslog",
+    }
     id = mapped_column(sa.Integer, primary_key=True)
     help_request_id = mapped_column(
         sa.ForeignKey("help_request.id", ondelete="CASCADE"), nullable=False, index=True
@@ -144,6 +176,18 @@ class Match(OrgScopedMixin, Model):
     """A koppeling of a help request to a volunteer."""
 
     __tablename__ = "match"
+    __privacy__ = {
+        "categories": ["koppeling van vrijwilliger en hulpvraag", "afstand", "data"],
+        "purpose": "Vrijwilligers koppelen aan hulpvragen; anonieme tellingen voor financiers",
+        "legal_basis": "Toestemming van de hulpvrager (AVG art. 6 lid 1 sub a)",
+        "recipients": ["helpdesk", "vrijwilligerscoördinator", "partner (anoniem overzicht)"],
+        "retention": (
+            "{HULPREGIE_RETENTION_REQUEST_MONTHS} maanden na afsluiten, afwijzen of "
+            "doorverwijzen: dan geanonimiseerd (bewaartermijnen-taak); eerder bij een "
+            "verwijderverzoek; de koppeling blijft anoniem bestaan voor tellingen"
+        ),
+        "security": "Alleen de eigen organisatie, per rol; toegangslog",
+    }
     __table_args__ = (
         sa.UniqueConstraint("help_request_id", "volunteer_id"),
         sa.CheckConstraint("distance_km IS NULL OR distance_km >= 0", name="distance"),
@@ -179,6 +223,18 @@ class Respondent(Choice):
 
 class Feedback(OrgScopedMixin, Model):
     __tablename__ = "feedback"
+    __privacy__ = {
+        "categories": ["waardering", "aandachtspunten", "opmerkingen"],
+        "purpose": "Kwaliteit van de burenhulp volgen",
+        "legal_basis": "Toestemming van de hulpvrager (AVG art. 6 lid 1 sub a)",
+        "recipients": ["helpdesk", "projectleider"],
+        "retention": (
+            "{HULPREGIE_RETENTION_REQUEST_MONTHS} maanden na afsluiten, afwijzen of "
+            "doorverwijzen: dan geanonimiseerd (bewaartermijnen-taak); eerder bij een "
+            "verwijderverzoek; de waardering blijft, de vrije tekst gaat"
+        ),
+        "security": "Alleen de eigen organisatie, per rol; versleuteld opgeslagen; toegangslog",
+    }
     __table_args__ = (
         sa.CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating"),
         sa.UniqueConstraint("match_id", "respondent"),

@@ -26,6 +26,28 @@ class Holder(OrgScopedMixin, Model):
     """A hulpkaarthouder: the person the card belongs to. Personal fields are encrypted."""
 
     __tablename__ = "holder"
+    __privacy__ = {
+        "categories": [
+            "naam", "geboortedatum", "adres en postcode", "telefoon", "e-mail", "notities",
+        ],
+        "purpose": "Een Hulpkaart maken en bijhouden voor de houder",
+        "legal_basis": (
+            "Toestemming van de houder (AVG art. 6 lid 1 sub a); gezondheidsgegevens met "
+            "uitdrukkelijke toestemming (art. 9 lid 2 sub a)"
+        ),
+        "recipients": [
+            "hulpkaartcoach", "projectleider", "privacyfunctionaris",
+            "meldkamer politie (alleen met uitdrukkelijke toestemming)",
+        ],
+        "retention": (
+            "{HULPREGIE_RETENTION_HOLDER_MONTHS} maanden na het einde of de intrekking van de "
+            "laatste kaart van de houder (bewaartermijnen-taak); eerder bij een verwijderverzoek"
+        ),
+        "security": (
+            "Alleen de eigen organisatie, per rol (een coach ziet alleen zijn eigen houders); "
+            "versleuteld opgeslagen; toegangslog; blinde index voor exact zoeken"
+        ),
+    }
     __table_args__ = (
         sa.UniqueConstraint("organisation_id", "reference"),
         sa.Index("ix_holder_org_coach", "organisation_id", "coach_id"),

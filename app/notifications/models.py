@@ -17,6 +17,14 @@ class Notification(Model):
     """The outbox: a message written in the same transaction as the change that caused it."""
 
     __tablename__ = "notification"
+    __privacy__ = {
+        "categories": ["ontvanger (e-mailadres)", "inhoud van het bericht"],
+        "purpose": "Berichten versturen (outbox)",
+        "legal_basis": "Als de verwerking waar het bericht bij hoort",
+        "recipients": ["de ontvanger", "de mailserver"],
+        "retention": "Met de betrokkene over wie of aan wie het bericht gaat",
+        "security": "versleuteld opgeslagen; toegangslog",
+    }
     __table_args__ = (sa.Index("ix_notification_status_send_after", "status", "send_after"),)
     id = mapped_column(sa.Integer, primary_key=True)
     organisation_id = mapped_column(

@@ -44,6 +44,17 @@ class StaffProfile(TimestampMixin, Model):
     """Links a login (ab_user) to its organisation and, for partner contacts, its partner."""
 
     __tablename__ = "staff_profile"
+    __privacy__ = {
+        "categories": [
+            "organisatie van de medewerker", "mislukte aanmeldingen",
+            "geheim voor tweestapsverificatie",
+        ],
+        "purpose": "Beveiligd aanmelden van medewerkers",
+        "legal_basis": "Uitvoering van de (vrijwilligers)overeenkomst (AVG art. 6 lid 1 sub b)",
+        "recipients": ["beheerder"],
+        "retention": "Zolang de medewerker toegang heeft",
+        "security": "Tweestapsgeheim versleuteld; toegangslog",
+    }
     id = mapped_column(sa.Integer, primary_key=True)
     user_id = mapped_column(
         sa.ForeignKey("ab_user.id", ondelete="CASCADE"), nullable=False, unique=True

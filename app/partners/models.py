@@ -25,6 +25,14 @@ class Partner(OrgScopedMixin, Model):
     """A partner organisation (church, neighbourhood team, care or welfare): the sociale kaart."""
 
     __tablename__ = "partner"
+    __privacy__ = {
+        "categories": ["naam, e-mail en telefoon van de contactpersoon"],
+        "purpose": "Sociale kaart: doorverwijzen en samenwerken",
+        "legal_basis": "Gerechtvaardigd belang: samenwerking (AVG art. 6 lid 1 sub f)",
+        "recipients": ["helpdesk", "projectleider", "vrijwilligerscoördinator"],
+        "retention": "Zolang de samenwerking loopt",
+        "security": "Alleen de eigen organisatie, per rol; toegangslog",
+    }
     __table_args__ = (sa.UniqueConstraint("organisation_id", "name"),)
     id = mapped_column(sa.Integer, primary_key=True)
     name = mapped_column(sa.String(160), nullable=False)
@@ -58,6 +66,16 @@ class OutreachContact(OrgScopedMixin, Model):
     """A row of the communication table: whom to approach, where, when and how."""
 
     __tablename__ = "outreach_contact"
+    __privacy__ = {
+        "categories": ["naam en functie van de contactpersoon", "contactmomenten"],
+        "purpose": "Communicatietabel: wie wanneer benaderen",
+        "legal_basis": (
+            "Gerechtvaardigd belang: bekendheid en samenwerking (AVG art. 6 lid 1 sub f)"
+        ),
+        "recipients": ["projectleider"],
+        "retention": "Zolang de samenwerking loopt",
+        "security": "Alleen de eigen organisatie, per rol; toegangslog",
+    }
     id = mapped_column(sa.Integer, primary_key=True)
     partner_id = mapped_column(sa.ForeignKey("partner.id", ondelete="SET NULL"), nullable=True)
     organisation_name = mapped_column(sa.String(160), nullable=False)

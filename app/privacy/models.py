@@ -46,6 +46,18 @@ class PrivacyRequest(OrgScopedMixin, Model):
     """An AVG data-subject request with its legal deadline (one month, extendable)."""
 
     __tablename__ = "privacy_request"
+    __privacy__ = {
+        "categories": [
+            "naam van de verzoeker", "toelichting", "identiteitscontrole", "afhandeling",
+        ],
+        "purpose": "AVG-verzoeken afhandelen binnen de wettelijke termijn",
+        "legal_basis": "Wettelijke plicht (AVG art. 12-22, art. 6 lid 1 sub c)",
+        "recipients": ["privacyfunctionaris", "projectleider (bij overschrijding)"],
+        "retention": (
+            "Ter verantwoording bewaard; bij verwijdering van de betrokkene geanonimiseerd"
+        ),
+        "security": "Alleen privacyfunctionaris; versleuteld opgeslagen; toegangslog",
+    }
     __table_args__ = (
         sa.CheckConstraint("due_on >= received_on", name="due_after_received"),
         sa.Index("ix_privacy_request_status_due", "status", "due_on"),
@@ -93,6 +105,14 @@ class ProcessingRestriction(OrgScopedMixin, Model):
     """AVG art. 18: a record that may be seen but not changed or exported, and why."""
 
     __tablename__ = "processing_restriction"
+    __privacy__ = {
+        "categories": ["beperking van de verwerking en de reden"],
+        "purpose": "Beperking van de verwerking (AVG art. 18)",
+        "legal_basis": "Wettelijke plicht (AVG art. 18, art. 6 lid 1 sub c)",
+        "recipients": ["privacyfunctionaris"],
+        "retention": "Tot opheffen; vervalt bij verwijdering van de betrokkene",
+        "security": "Alleen privacyfunctionaris; versleuteld opgeslagen; toegangslog",
+    }
     __table_args__ = (sa.Index("ix_processing_restriction_subject", "subject_type", "subject_id"),)
     id = mapped_column(sa.Integer, primary_key=True)
     subject_type = mapped_column(sa.String(40), nullable=False)  # model name, e.g. "Holder"
@@ -114,6 +134,14 @@ class ErasureRecord(Model):
     a backup re-applies these, so a restore never brings an erased person back."""
 
     __tablename__ = "erasure_record"
+    __privacy__ = {
+        "categories": ["record-id van een verwijderde betrokkene", "datum", "reden"],
+        "purpose": "Verwijderjournaal: een herstelde back-up opnieuw schonen",
+        "legal_basis": "Wettelijke plicht (AVG art. 17 en art. 5 lid 2, verantwoording)",
+        "recipients": ["privacyfunctionaris", "beheerder"],
+        "retention": "Blijvend; bevat alleen record-id's, geen namen of waarden",
+        "security": "Alleen privacyfunctionaris en beheer",
+    }
     __table_args__ = (sa.Index("ix_erasure_record_subject", "subject_type", "subject_id"),)
     id = mapped_column(sa.Integer, primary_key=True)
     organisation_id = mapped_column(

@@ -56,6 +56,12 @@ ITEMS = (
                                                  PrivacyRequestStatus.identity_verified,
                                                  PrivacyRequestStatus.in_progress]),
               "PrivacyRequestView.list"),
+    Attention("Privacyverzoeken met termijn binnen 7 dagen", PrivacyRequest,
+              lambda: PrivacyRequest.status.notin_([PrivacyRequestStatus.completed,
+                                                    PrivacyRequestStatus.refused])
+              & (PrivacyRequest.due_on >= _today())
+              & (PrivacyRequest.due_on <= _today() + dt.timedelta(days=7)),
+              "PrivacyRequestView.list", due_soon=True),
     Attention("Privacyverzoeken over hun termijn", PrivacyRequest,
               lambda: PrivacyRequest.status.notin_([PrivacyRequestStatus.completed,
                                                     PrivacyRequestStatus.refused])

@@ -17,6 +17,19 @@ class VogCheck(OrgScopedMixin, Model):
     """A Verklaring Omtrent het Gedrag for a volunteer (free of charge for volunteers)."""
 
     __tablename__ = "vog_check"
+    __privacy__ = {
+        "categories": ["VOG-aanvraag, -datum en kenmerk"],
+        "purpose": "Screening van vrijwilligers met een Verklaring Omtrent het Gedrag",
+        "legal_basis": (
+            "Gerechtvaardigd belang: veiligheid van hulpvragers (AVG art. 6 lid 1 sub f)"
+        ),
+        "recipients": ["vrijwilligerscoördinator"],
+        "retention": (
+            "{HULPREGIE_RETENTION_VOLUNTEER_MONTHS} maanden nadat de vrijwilliger inactief werd: "
+            "dan verwijderd (bewaartermijnen-taak); eerder bij een verwijderverzoek"
+        ),
+        "security": "Alleen de eigen organisatie, per rol; toegangslog",
+    }
     __table_args__ = (
         sa.CheckConstraint("expires_on IS NULL OR issued_on IS NULL OR expires_on > issued_on", name="dates"),
         sa.Index("ix_vog_check_status_expires", "status", "expires_on"),

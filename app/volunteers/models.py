@@ -53,6 +53,29 @@ class Volunteer(OrgScopedMixin, Model):
     """A hulpbieder. Name and contact details encrypted; PC4 plain for matching by distance."""
 
     __tablename__ = "volunteer"
+    __privacy__ = {
+        "categories": [
+            "naam", "adres", "telefoon", "e-mail", "postcode (4 cijfers)", "beschikbaarheid",
+            "notities",
+        ],
+        "purpose": "Vrijwilligers inzetten voor burenhulp: goedkeuren en koppelen",
+        "legal_basis": (
+            "Toestemming en uitvoering van de vrijwilligersafspraken (AVG art. 6 lid 1 sub a en "
+            "b)"
+        ),
+        "recipients": [
+            "vrijwilligerscoördinator", "helpdesk", "partner (eigen vrijwilligers)",
+            "hulpvrager (voornaam, na aanname)",
+        ],
+        "retention": (
+            "{HULPREGIE_RETENTION_VOLUNTEER_MONTHS} maanden nadat de vrijwilliger inactief werd: "
+            "dan geanonimiseerd (bewaartermijnen-taak); eerder bij een verwijderverzoek"
+        ),
+        "security": (
+            "Alleen de eigen organisatie, per rol; versleuteld opgeslagen; toegangslog; blinde "
+            "index voor exact zoeken"
+        ),
+    }
     __table_args__ = (
         sa.CheckConstraint("max_distance_km > 0 AND max_distance_km <= 100", name="distance"),
         sa.CheckConstraint("max_per_month >= 1 AND max_per_month <= 31", name="per_month"),

@@ -124,3 +124,18 @@ def test_two_ticks_at_once_send_one_mail(app, db, smtp):
     for i, card in enumerate(cards):
         assert len(smtp.to(f"twice{i}@example.nl")) == 1
         assert db.session.query(Evaluation).filter_by(card_id=card.id).count() == 1
+
+
+def test_a_restricted_holder_is_left_alone_and_the_others_go_on(app, db, smtp):
+    """AVG art. 18: the job skips a restricted holder instead of failing for everyone."""
+    from security.audit import SYSTEM
+    from workflows.restrictions import place
+
+    restricted = _issued_card(db, TODAY + dt.timedelta(days=10), email="beperkt@example.nl")
+    other = _issued_card(db, TODAY + dt.timedelta(days=10), email="vrij@example.nl")
+    place(db.session, restricted.holder, by=SYSTEM, reason="Bezwaar in behandeling")
+    db.session.commit()
+    scheduler.tick(NOW)
+    assert smtp.to("beperkt@example.nl") == [] and len(smtp.to("vrij@example.nl")) == 1
+    db.session.refresh(restricted)
+    assert restricted.status is CardStatus.issued
