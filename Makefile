@@ -35,10 +35,12 @@ test: install-dev system-deps
 	@scripts/security-checks.sh
 	$(BIN)/python -m pytest
 
-## make bench: cost of field encryption and gain of the blind index at 100,000 holders
+## make bench: encryption and blind index, matching, PDF, access export, control room export
+## (bench/run.py), and the evaluation scan at 1,000,000 cards (bench/evaluations.py)
 ## (SQLite in /tmp; BENCH_DATABASE_URL=postgresql+psycopg2://… for PostgreSQL).
 bench: install-dev
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/evaluations.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
