@@ -111,12 +111,21 @@ def test_a_filled_honeypot_stores_nothing(client, db, smtp):
     assert not smtp.to(data["email"])
 
 
-@pytest.mark.parametrize("query", ["?org=999999", "?org=x", ""])
-def test_unknown_or_unclear_organisation_is_404(client, db, query):
-    if query == "" and db.session.query(Organisation).filter_by(active=True).count() == 1:
-        pytest.skip("exactly one active organisation: the form serves it")
+@pytest.mark.parametrize("query", ["?org=999999", "?org=x"])
+def test_unknown_organisation_is_404(client, db, query):
     assert client.get(f"/hulp-vragen/{query}").status_code == 404
     assert client.post(f"/hulp-vragen/{query}", data=answers()).status_code == 404
+
+
+def test_without_an_organisation_the_visitor_chooses_one(client, db):
+    """The fixture has two active organisations: the page lists them, a post goes nowhere."""
+    active = db.session.query(Organisation).filter_by(active=True).all()
+    assert len(active) > 1
+    page = client.get("/hulp-vragen/")
+    assert page.status_code == 200
+    for org in active:
+        assert f"/hulp-vragen/?org={org.id}" in page.text and org.name in page.text
+    assert client.post("/hulp-vragen/", data=answers()).status_code == 404
 
 
 def test_an_inactive_organisation_is_404(client, db):

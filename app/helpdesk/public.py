@@ -174,6 +174,10 @@ def _errors(form: RequestForm) -> dict:
 
 @bp.route("/", methods=["GET", "POST"])
 def form():
+    if request.method == "GET" and request.args.get("org") is None:
+        active = db.session.query(Organisation).filter_by(active=True).order_by(Organisation.name).all()
+        if len(active) > 1:  # several organisations share this installation: ask which one
+            return render_template("helpdesk/public/choose.html", organisations=active)
     org = _organisation()
     form = RequestForm()
     form.category.choices = _category_choices()
