@@ -1,7 +1,4 @@
-from flask import g, request
 from flask_appbuilder.api import expose, protect, safe
-from marshmallow import ValidationError
-from sqlalchemy.exc import IntegrityError
 
 from app.cards import schemas
 from app.cards.checks import VersionRules
@@ -12,11 +9,8 @@ from app.cards.views import (
     HelpCardView,
 )
 from app.core.api import ScopedModelRestApi
-from app.core.validation import FieldError
-from security.audit import actor_for
 from security.roles import API_METHODS
 from workflows import cards as flow
-from workflows.errors import TransitionError
 
 
 class HelpCardApi(ScopedModelRestApi):
@@ -62,24 +56,11 @@ class HelpCardApi(ScopedModelRestApi):
             404:
               $ref: '#/components/responses/404'
         """
-        session = self.datamodel.session
-        card = self.datamodel.get(pk, self._base_filters)
-        if card is None:
-            return self.response_404()
-        try:
-            data = schemas.TransitionInput().load(request.get_json(silent=True) or {})
-            flow.perform(session, card, data.pop("action"), by=actor_for(g.user), **data)
-            session.commit()
-        except ValidationError as exc:
-            session.rollback()
-            return self.response_400(message=schemas.transition_message(exc.messages))
-        except (TransitionError, FieldError) as exc:
-            session.rollback()
-            return self.response_400(message=str(exc))
-        except IntegrityError:
-            session.rollback()
-            return self.response_400(
-                message="Deze stap past niet bij de gegevens van de kaart; er is niets gewijzigd.")
+        card, error = self.run_step(
+            pk, schemas.TransitionInput, flow.perform, schemas.transition_message,
+            "Deze stap past niet bij de gegevens van de kaart; er is niets gewijzigd.")
+        if error is not None:
+            return error
         return self.response(200, id=card.id, status=card.status.name,
                              status_label=str(card.status))
 

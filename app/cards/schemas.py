@@ -3,6 +3,7 @@
 from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 
 from app.cards.models import SECTION_LIMITS, ApprovalMethod, EvaluationOutcome, MakingChoice
+from app.core.validation import describe_errors
 
 # -- HelpCard ---------------------------------------------------------------------------
 CARD_LIST = ["holder", "status", "coach", "requested_on", "issued_on", "next_evaluation_on"]
@@ -126,6 +127,4 @@ TRANSITION_LABELS = {
 
 
 def transition_message(errors: dict) -> str:
-    """A marshmallow error dict as one Dutch sentence naming the fields."""
-    return " ".join(f"{TRANSITION_LABELS.get(field, field)}: {' '.join(map(str, msgs))}"
-                    for field, msgs in errors.items())
+    return describe_errors(errors, TRANSITION_LABELS)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from flask import g, request
 from flask_appbuilder import ModelRestApi
+from marshmallow import ValidationError
 from marshmallow import fields as ma_fields
 from sqlalchemy import inspect
 
 from app.core.scoping import ScopedMixin
 from app.core.validation import FieldError, SchemaCheck, model_field_checks
-from security.audit import record_ids
+from security.audit import actor_for, record_ids
 from security.crypto import EncryptedDate
 from security.roles import API_METHODS
 
@@ -47,6 +49,35 @@ class ScopedModelRestApi(ScopedMixin, ModelRestApi):
     and every look at a record written to the access log."""
 
     method_permission_name = API_METHODS
+
+    def run_step(self, pk, input_schema, perform, describe, integrity_message=None):
+        """POST <pk>/transition of a workflow: load ``{"action": …, …}`` with ``input_schema``
+        and run ``perform(session, item, action, by=…, **data)`` on a record the user may see,
+        in one transaction. Returns (item, None), or (None, the 404 or 400 response)."""
+        from sqlalchemy.exc import IntegrityError
+
+        from workflows.errors import TransitionError
+
+        session = self.datamodel.session
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            return None, self.response_404()
+        try:
+            data = input_schema().load(request.get_json(silent=True) or {})
+            perform(session, item, data.pop("action"), by=actor_for(g.user), **data)
+            session.commit()
+        except ValidationError as exc:
+            session.rollback()
+            return None, self.response_400(message=describe(exc.messages))
+        except (TransitionError, FieldError) as exc:
+            session.rollback()
+            return None, self.response_400(message=str(exc))
+        except IntegrityError:
+            if integrity_message is None:
+                raise
+            session.rollback()
+            return None, self.response_400(message=integrity_message)
+        return item, None
     allow_browser_login = True
     page_size = 25
     view = None  # the domain's admin view: the API shows and takes the same fields

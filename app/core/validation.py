@@ -154,6 +154,12 @@ def parse_form_date(text: str | None, what: str = "Datum", field: str = "on") ->
         raise FieldError(field, f"{what}: '{text}' is geen geldige datum (jjjj-mm-dd).") from None
 
 
+def describe_errors(errors: dict, labels: dict) -> str:
+    """A marshmallow error dict as one Dutch sentence naming the fields by their labels."""
+    return " ".join(f"{labels.get(field, field)}: {' '.join(map(str, msgs))}"
+                    for field, msgs in errors.items())
+
+
 def remember_field_error(exc: FieldError) -> None:
     """Keep the refusal for this request, so a form can be shown again with it (core/views)."""
     from flask import g, has_app_context

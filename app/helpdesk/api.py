@@ -1,9 +1,7 @@
-from flask import g, request
+from flask import g
 from flask_appbuilder.api import expose, protect, safe
-from marshmallow import ValidationError
 
 from app.core.api import ScopedModelRestApi
-from app.core.validation import FieldError
 from app.helpdesk import schemas
 from app.helpdesk.views import (
     FeedbackView,
@@ -15,7 +13,6 @@ from app.helpdesk.views import (
 from security.audit import actor_for
 from security.roles import API_METHODS
 from workflows import helpdesk as flow
-from workflows.errors import TransitionError
 
 
 class HelpRequestApi(ScopedModelRestApi):
@@ -66,20 +63,10 @@ class HelpRequestApi(ScopedModelRestApi):
             404:
               $ref: '#/components/responses/404'
         """
-        session = self.datamodel.session
-        req = self.datamodel.get(pk, self._base_filters)
-        if req is None:
-            return self.response_404()
-        try:
-            data = schemas.TransitionInput().load(request.get_json(silent=True) or {})
-            flow.perform(session, req, data.pop("action"), by=actor_for(g.user), **data)
-            session.commit()
-        except ValidationError as exc:
-            session.rollback()
-            return self.response_400(message=schemas.transition_message(exc.messages))
-        except (TransitionError, FieldError) as exc:
-            session.rollback()
-            return self.response_400(message=str(exc))
+        req, error = self.run_step(
+            pk, schemas.TransitionInput, flow.perform, schemas.transition_message)
+        if error is not None:
+            return error
         return self.response(200, id=req.id, status=req.status.name,
                              status_label=str(req.status))
 

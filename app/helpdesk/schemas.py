@@ -3,6 +3,7 @@
 from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 
 from app.consents.models import ConsentForm
+from app.core.validation import describe_errors
 
 
 class HelpRequest:
@@ -145,7 +146,4 @@ class TransitionInput(Schema):
 
 
 def transition_message(errors: dict) -> str:
-    """A marshmallow error dict as one Dutch sentence naming the fields."""
-    labels = {"action": "Actie", **HelpRequest.INPUT_LABELS}
-    return " ".join(f"{labels.get(field, field)}: {' '.join(map(str, msgs))}"
-                    for field, msgs in errors.items())
+    return describe_errors(errors, {"action": "Actie", **HelpRequest.INPUT_LABELS})

@@ -3,6 +3,7 @@ input of a workflow step (workflows/privacy.py)."""
 
 from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 
+from app.core.validation import describe_errors
 from app.privacy.models import ResponseChannel
 
 LIST = ["kind", "requester_name", "status", "received_on", "due_on", "completed_on"]
@@ -79,5 +80,4 @@ TRANSITION_LABELS = {
 
 
 def transition_message(errors: dict) -> str:
-    return " ".join(f"{TRANSITION_LABELS.get(field, field)}: {' '.join(map(str, msgs))}"
-                    for field, msgs in errors.items())
+    return describe_errors(errors, TRANSITION_LABELS)
