@@ -31,6 +31,10 @@ DOMAINS = (
     "notifications",
     "audit",
     "reports",
+    "supportplans",
+    "carers",
+    "household",
+    "portal",
 )
 
 

@@ -83,6 +83,8 @@ class HelpCard(OrgScopedMixin, Model):
         nullable=True,
     )
     control_room_sections = mapped_column(sa.String(200), nullable=True)
+    # The holder asked (in the portal) for his coach to look along and comment.
+    feedback_requested_at = mapped_column(sa.DateTime, nullable=True)
     closed_reason = mapped_column(EncryptedText, nullable=True)
     holder = relationship("Holder", back_populates="cards")
     coach = relationship("Coach")

@@ -76,6 +76,12 @@ class Training(OrgScopedMixin, Model):
         return self.name
 
 
+class IntervisionStatus(Choice):
+    planned = "Gepland"
+    held = "Gehouden"
+    cancelled = "Afgelast"
+
+
 class IntervisionSession(OrgScopedMixin, Model):
     """Intervision of coaches, about every six weeks."""
 
@@ -90,6 +96,8 @@ class IntervisionSession(OrgScopedMixin, Model):
     }
     id = mapped_column(sa.Integer, primary_key=True)
     held_on = mapped_column(sa.Date, nullable=False, default=dt.date.today, index=True)
+    status = choice_column(IntervisionStatus, default=IntervisionStatus.planned, index=True)
+    location = mapped_column(sa.String(160), nullable=True)
     facilitator = mapped_column(sa.String(120), nullable=True)
     topics = mapped_column(sa.Text, nullable=True)
     notes = mapped_column(EncryptedText, nullable=True)

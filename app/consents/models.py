@@ -21,6 +21,7 @@ class ConsentPurpose(Choice):
 class ConsentForm(Choice):
     written = "Schriftelijk"
     oral = "Mondeling"
+    online = "Online (eigen link)"
 
 
 class PrivacyNotice(OrgScopedMixin, Model):

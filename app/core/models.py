@@ -78,3 +78,40 @@ class OrgScopedMixin(TimestampMixin):
     @declared_attr
     def organisation(cls):
         return relationship("Organisation")
+
+
+class ClientMixin:
+    """A record about a client: a card holder or the requester of a help request (one of both).
+
+    Add ``client_check()`` to ``__table_args__``.
+    """
+
+    @declared_attr
+    def holder_id(cls):
+        return mapped_column(
+            sa.ForeignKey("holder.id", ondelete="CASCADE"), nullable=True, index=True
+        )
+
+    @declared_attr
+    def help_request_id(cls):
+        return mapped_column(
+            sa.ForeignKey("help_request.id", ondelete="CASCADE"), nullable=True, index=True
+        )
+
+    @declared_attr
+    def holder(cls):
+        return relationship("Holder")
+
+    @declared_attr
+    def help_request(cls):
+        return relationship("HelpRequest")
+
+    @property
+    def client(self):
+        return self.holder or self.help_request
+
+
+def client_check() -> sa.CheckConstraint:
+    return sa.CheckConstraint(
+        "(holder_id IS NULL) <> (help_request_id IS NULL)", name="one_client"
+    )

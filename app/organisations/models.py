@@ -31,6 +31,10 @@ class Organisation(TimestampMixin, Model):
     email = mapped_column(sa.String(254), nullable=True)
     phone = mapped_column(sa.String(20), nullable=True)
     active = mapped_column(sa.Boolean, nullable=False, default=True)
+    # False: the anonymous count mode: cards are counted (CardTally), holders not registered.
+    registers_holders = mapped_column(
+        sa.Boolean, nullable=False, default=True, server_default=sa.true()
+    )
 
     _checks = field_validators(
         name=required("Naam"), phone=normalise_phone, email=normalise_email, pc4=normalise_pc4

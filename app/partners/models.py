@@ -2,7 +2,7 @@ import sqlalchemy as sa
 from flask_appbuilder import Model
 from sqlalchemy.orm import mapped_column, relationship
 
-from app.core.models import Choice, OrgScopedMixin, choice_column
+from app.core.models import Choice, OrgScopedMixin, choice_column, user_fk
 from app.core.validation import (
     field_validators,
     normalise_email,
@@ -18,6 +18,8 @@ class PartnerKind(Choice):
     care = "Zorgorganisatie"
     welfare = "Welzijnsorganisatie"
     municipality = "Gemeente"
+    patient_association = "Patiëntenvereniging"
+    funder = "Financier"
     other = "Overig"
 
 
@@ -62,6 +64,15 @@ class Channel(Choice):
     meeting = "Overleg"
 
 
+class OutreachStatus(Choice):
+    planned = "Nog benaderen"
+    contacted = "Benaderd"
+    in_conversation = "In gesprek"
+    agreed = "Afspraak gemaakt"
+    on_hold = "Gepauzeerd"
+    closed = "Afgerond"
+
+
 class OutreachContact(OrgScopedMixin, Model):
     """A row of the communication table: whom to approach, where, when and how."""
 
@@ -86,8 +97,12 @@ class OutreachContact(OrgScopedMixin, Model):
     purpose = mapped_column(sa.String(200), nullable=True)
     last_contact_on = mapped_column(sa.Date, nullable=True)
     next_contact_on = mapped_column(sa.Date, nullable=True, index=True)
+    status = choice_column(OutreachStatus, default=OutreachStatus.planned, index=True)
+    next_step = mapped_column(sa.String(200), nullable=True)
+    owner_id = user_fk()  # who of us approaches them
     notes = mapped_column(sa.Text, nullable=True)
     partner = relationship("Partner")
+    owner = relationship("User")
 
     def __str__(self):
         return f"{self.organisation_name} – {self.person or ''}".strip(" –")

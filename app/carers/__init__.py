@@ -1,0 +1,5 @@
+"""carers: see models.py."""
+
+
+def register(appbuilder):
+    pass

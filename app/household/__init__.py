@@ -1,0 +1,5 @@
+"""household: see models.py."""
+
+
+def register(appbuilder):
+    pass

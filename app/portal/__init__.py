@@ -1,0 +1,5 @@
+"""portal: see models.py."""
+
+
+def register(appbuilder):
+    pass

@@ -1,0 +1,5 @@
+"""supportplans: see models.py."""
+
+
+def register(appbuilder):
+    pass
