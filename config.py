@@ -60,10 +60,31 @@ POLICY = {
     "HULPREGIE_VOG_REMINDER_DAYS": 60,  # renewal reminder this many days ahead
     "HULPREGIE_FEEDBACK_AFTER_DAYS": 30,  # feedback mail this many days after a match
     "HULPREGIE_LINK_DAYS": 14,  # signed links (accepting a request, feedback) stay valid
+    # Project leader dashboard and stagnation signals (app/reports/signals.py):
+    "HULPREGIE_REQUEST_WAIT_DAYS": 14,  # a card request waits too long after this many days
+    "HULPREGIE_STAGNATION_WEEKS": 8,  # signal: no new card requests in this many weeks
+    "HULPREGIE_OVERDUE_EVALUATIONS_MAX": 3,  # signal: more overdue evaluations than this
     # Retention (workflows/retention.py): erased this many months after …
     "HULPREGIE_RETENTION_HOLDER_MONTHS": 24,  # … the holder's last card ended or was withdrawn
     "HULPREGIE_RETENTION_VOLUNTEER_MONTHS": 12,  # … a volunteer became inactive (or rejected)
     "HULPREGIE_RETENTION_REQUEST_MONTHS": 18,  # … a help request was closed, rejected, referred
+    "HULPREGIE_CARER_REVIEW_MONTHS": 6,  # a carer's agreements are reviewed after this many months
+    "HULPREGIE_SUPPORT_PLAN_REMINDER_DAYS": 7,  # reminder this many days before a plan conversation
+    # Several instances (workflows/scheduler.py, outbox.py; README "Deployment"):
+    "HULPREGIE_SCHEDULER_RETRY_SECONDS": 15,  # a waiting scheduler tries to become leader
+    "HULPREGIE_OUTBOX_INTERVAL_SECONDS": 60,  # the leader sends the outbox this often
+    "HULPREGIE_OUTBOX_LEASE_SECONDS": 600,  # a dead sender's claimed mail is taken over after
+    # The holder's portal (app/portal): a personal link works once and this many hours; a
+    # coach's code this many hours; the portal session ends after this many idle minutes.
+    "HULPREGIE_PORTAL_LINK_HOURS": 72,
+    "HULPREGIE_PORTAL_CODE_HOURS": 24,
+    "HULPREGIE_PORTAL_SESSION_MINUTES": 30,
+    # Coaches (workflows/intervision.py, reviews.py, outreach.py)
+    "HULPREGIE_INTERVISION_WEEKS": 6,  # next intervision proposed this many weeks after the last
+    "HULPREGIE_INTERVISION_REMINDER_DAYS": 3,  # invited coaches reminded this many days ahead
+    "HULPREGIE_REVIEW_MONTHS": 12,  # performance review this many months after the last one
+    "HULPREGIE_REVIEW_REMINDER_DAYS": 14,  # project leaders reminded this many days ahead
+    "HULPREGIE_OUTREACH_DUE_DAYS": 14,  # communication table: due this many days ahead
 }
 
 SECURITY_ENV = ("HULPREGIE_IDLE_MINUTES", "HULPREGIE_2FA_REQUIRED_ROLES",

@@ -100,6 +100,9 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     install_rules(Model)
     audit.install(Session)
     import_module("workflows.restrictions").install(Session)  # AVG art. 18
+    from app import ops
+
+    ops.prepare(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
 
@@ -115,4 +118,5 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
         from app import cli
 
         cli.register(app)
+        ops.install(app)  # /health and one log line per request
     return app

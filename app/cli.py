@@ -161,3 +161,6 @@ def register(app):
     from app.consents import cli as consents_cli  # privacy research-export
 
     consents_cli.register(app)
+    from app.core.backup_cli import backup_cli
+
+    app.cli.add_command(backup_cli)

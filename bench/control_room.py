@@ -11,7 +11,7 @@ Flask-AppBuilder and the export) are printed, with the memory of the same proces
 export for comparison. The file is then checked as the control room would: signature,
 decryption, record count.
 
-Usage: ``python bench/control_room.py [--holders N] [--fresh]``; ``bench/run.py`` calls
+Usage: ``python -m bench.control_room [--holders N] [--fresh]``; ``bench/run.py`` calls
 :func:`run`. Same database as bench/run.py (``BENCH_DATABASE_URL`` or /tmp/hulpregie-bench.db).
 """
 
@@ -143,8 +143,7 @@ def _fill(session, org_id: int, n: int) -> None:
 
 def child(url: str, org_id: int, key_dir: str, out: str) -> None:
     """Runs in its own process: create the app, export, report time and memory as JSON."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    from run import configure_environment
+    from bench.common import configure_environment
 
     configure_environment()
     import logging
@@ -183,7 +182,7 @@ def measure(url: str, org_id: int) -> dict:
         keys = envelope.make_key_set(Path(folder) / "keys")
         out = Path(folder) / "export.hmk"
         proc = subprocess.run(
-            [sys.executable, __file__, "--child", url, str(org_id), str(Path(folder) / "keys"),
+            [sys.executable, "-m", "bench.control_room", "--child", url, str(org_id), str(Path(folder) / "keys"),
              str(out)], capture_output=True, text=True, cwd=ROOT)
         if proc.returncode != 0:
             raise SystemExit(f"bench: de meldkamerexport faalde:\n{proc.stderr[-3000:]}")
@@ -222,15 +221,25 @@ def report(n: int, r: dict) -> str:
     ])
 
 
-def run(app, url: str, n: int, fresh: bool) -> str:
+def run(app, ctx) -> list:
+    from bench.common import Result
+
+    n = ctx.size["control_room"]
     print(f"Meldkamerexport voorbereiden ({n} hulpkaarthouders)…")
-    org_id = prepare(app, n, fresh)
+    org_id = prepare(app, n, False)
     print("Meldkamerexport meten (eigen proces)…")
-    result = measure(url, org_id)
+    result = measure(ctx.url, org_id)
     if result["verified_upserts"] != n or result["upserts"] != n:
         raise SystemExit(f"bench: de export bevat {result['verified_upserts']} records, "
                          f"verwacht {n}")
-    return report(n, result)
+    print(report(n, result))
+    peak, before = result["peak_kb"] / 1024, result["before_kb"] / 1024
+    return [
+        Result("meldkamer", f"volledige export, {n:,} houders", result["seconds"], "s",
+               most=GOALS["seconds"]),
+        Result("meldkamer", "piekgeheugen van het exportproces", peak, "MB",
+               most=GOALS["peak_mb"], baseline="hetzelfde proces ervoor", base_value=before),
+    ]
 
 
 def main(argv=None) -> int:
@@ -241,14 +250,12 @@ def main(argv=None) -> int:
     parser.add_argument("--holders", type=int, default=100_000)
     parser.add_argument("--fresh", action="store_true")
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(ROOT / "bench"))
-    from run import configure_environment
+    from bench.common import configure_environment, make_app
 
     url = configure_environment()
-    from app import create_app
-
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
-    print(run(app, url, args.holders, args.fresh))
+    app = make_app(url)
+    org_id = prepare(app, args.holders, args.fresh)
+    print(report(args.holders, measure(url, org_id)))
     return 0
 
 

@@ -8,7 +8,7 @@ of every volunteer left. Both must give the same volunteers in the same order (c
 Then, on the demo data set (built in a scratch SQLite file), it prints the share of
 matches within 3 km, the method's figure (75 % of matches within 3 km).
 
-Usage: ``python bench/matching.py [--volunteers N] [--fresh]`` or through ``bench/run.py``.
+Usage: ``python -m bench.matching [--volunteers N] [--fresh]`` or through ``bench/run.py``.
 Goals (issue 8): p95 <= 20 ms and >= 50x faster than the brute force; reported, not enforced.
 """
 
@@ -23,24 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
 ORG = "Bench burenhulp"
 CATEGORIES = [f"Bench hulp {i}" for i in range(1, 9)]
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 GOALS = {"p95_ms": 20.0, "speedup": 50.0}
 N_REQUESTS = 300
-
-
-def bench_run():
-    """bench/run.py (the repository root has a run.py of its own): environment and keys."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("bench_run", Path(__file__).with_name("run.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # -- data ------------------------------------------------------------------------------------------
@@ -277,7 +264,7 @@ def report(url: str, n: int, times: dict, demo: list[str]) -> str:
     return "\n".join(lines)
 
 
-def run(app, url: str, n: int, fresh: bool, brute_runs: int, demo: bool = True) -> str:
+def measure_all(app, url: str, n: int, fresh: bool, brute_runs: int, demo: bool = True):
     print(f"Matching voorbereiden ({n} vrijwilligers)…")
     org_id = prepare(app, n, fresh)
     print("Matching meten…")
@@ -287,7 +274,23 @@ def run(app, url: str, n: int, fresh: bool, brute_runs: int, demo: bool = True) 
         print("Demogegevens laden voor het aandeel binnen 3 km…")
         with tempfile.TemporaryDirectory(prefix="hulpregie-bench-demo-") as folder:
             lines = demo_share(folder)
-    return report(url, n, times, lines)
+    return times, report(url, n, times, lines)
+
+
+def run(app, ctx) -> list:
+    from bench.common import Result
+
+    times, text = measure_all(app, ctx.url, ctx.size["volunteers"], False, brute_runs=20)
+    print(text)
+    med = statistics.median
+    return [
+        Result("matching", f"top 10 bij {ctx.size['volunteers']:,} vrijwilligers (p95)",
+               p95(times["rank"]), "ms", most=GOALS["p95_ms"]),
+        Result("matching", "top 10 (p50)", med(times["rank"]), "ms",
+               baseline="brute force (p50)", base_value=med(times["brute"]),
+               ratio=med(times["brute"]) / med(times["rank"]), ratio_least=GOALS["speedup"],
+               note="verhouding = hoeveel keer sneller dan de brute force"),
+    ]
 
 
 def main(argv=None) -> int:
@@ -298,20 +301,16 @@ def main(argv=None) -> int:
     parser.add_argument("--no-demo", action="store_true", help="skip the demo-data share")
     args = parser.parse_args(argv)
 
-    import logging
-    import warnings
+    from bench import common
 
-    url = bench_run().configure_environment()
-    from app import create_app
-
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    warnings.filterwarnings("ignore", message=".*will not produce a cache key.*")
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
+    url = common.configure_environment()
+    app = common.make_app(url)
     import flask_migrate
 
     with app.app_context():
         flask_migrate.upgrade()
-    print(run(app, url, args.volunteers, args.fresh, args.brute, demo=not args.no_demo))
+    print(measure_all(app, url, args.volunteers, args.fresh, args.brute,
+                      demo=not args.no_demo)[1])
     return 0
 
 

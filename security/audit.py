@@ -132,27 +132,40 @@ def _event(action: str, resource: str, record_id, holder_id=None, fields=None,
            organisation_id=None, purpose: str | None = None,
            actor: Actor | None = None) -> AuditEvent:
     """An (unsaved) event; the organisation is the actor's, or the record's for CLI and jobs."""
-    actor = actor or current_actor()
-    return AuditEvent(
-        at=utcnow(),
-        user_id=actor.user_id,
-        username=actor.username,
-        organisation_id=actor.organisation_id or organisation_id,
-        action=action,
-        resource=resource,
-        record_id=None if record_id is None else str(record_id),
-        holder_id=holder_id,
-        fields=",".join(sorted(fields)) if fields else None,
-        ip=request.remote_addr if has_request_context() else None,
-        channel=_channel(),
-        roles=actor.roles,
-        request_id=request_id(),
-        purpose=purpose,
-    )
+    return AuditEvent(**_values(action, resource, record_id, holder_id, fields,
+                                organisation_id, purpose, actor or current_actor()))
+
+
+def _values(action: str, resource: str, record_id, holder_id, fields, organisation_id,
+            purpose, actor: Actor, request_values: dict | None = None) -> dict:
+    """An event's columns. ``request_values`` (:func:`_request_values`) may be computed once
+    for many events of one request."""
+    return {
+        "at": utcnow(),
+        "user_id": actor.user_id,
+        "username": actor.username,
+        "organisation_id": actor.organisation_id or organisation_id,
+        "action": action,
+        "resource": resource,
+        "record_id": None if record_id is None else str(record_id),
+        "holder_id": holder_id,
+        "fields": ",".join(sorted(fields)) if fields else None,
+        "roles": actor.roles,
+        "purpose": purpose,
+        **(request_values or _request_values()),
+    }
+
+
+def _request_values() -> dict:
+    return {"ip": request.remote_addr if has_request_context() else None,
+            "channel": _channel(), "request_id": request_id()}
 
 
 def _row(ev: AuditEvent) -> dict:
-    row = {c: getattr(ev, c) for c in _COLUMNS}
+    return _limited({c: getattr(ev, c) for c in _COLUMNS})
+
+
+def _limited(row: dict) -> dict:
     row["at"] = row["at"] or utcnow()
     row["channel"] = row["channel"] or _channel()
     for column, limit in _LIMITS.items():
@@ -253,8 +266,10 @@ def _holders_of_ids(session: Session, resource: str, ids) -> dict:
 
 def record_read(session: Session, action: str, resource: str, items, commit: bool = True) -> None:
     """Log a look at personal data: one event per record shown or listed."""
-    _append_events(session, [_event(action, resource, getattr(item, "id", None), holder_of(item))
-                             for item in items])
+    actor, per_request = current_actor(), _request_values()
+    _append(session.connection(), [
+        _limited(_values(action, resource, getattr(item, "id", None), holder_of(item), None,
+                         None, None, actor, per_request)) for item in items])
     if commit:
         session.commit()
 
@@ -263,7 +278,11 @@ def record_ids(session: Session, action: str, resource: str, ids, commit: bool =
     """Log a look at records known by id (a list page, an API read): one event each."""
     ids = list(ids)
     holders = _holders_of_ids(session, resource, ids)
-    _append_events(session, [_event(action, resource, i, holders.get(i)) for i in ids])
+    # Plain rows, the actor and the request looked up once: a list page logs 25-100 events.
+    actor, per_request = current_actor(), _request_values()
+    _append(session.connection(), [
+        _limited(_values(action, resource, i, holders.get(i), None, None, None, actor,
+                         per_request)) for i in ids])
     if commit:
         session.commit()
 

@@ -49,6 +49,8 @@ def _own_holders_clause(model, user_id: int, depth: int = 0):
     """Rows whose holder is coached by ``user_id``; None if the model has no such path."""
     if model.__tablename__ == "coach":
         return model.user_id == user_id
+    if model.__tablename__ == "performance_review":  # only the coach himself (and leaders)
+        return model.coach.has(user_id=user_id)
     clauses = []
     for name in ("holder", "card", "contact_person", "session"):
         rel = _rel(model, name)

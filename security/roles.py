@@ -65,6 +65,9 @@ MATRIX: dict[str, dict[str, str]] = {
     "Feedback": {PL: R, HD: RW},
     "Concern": {PL: RWD, CO: RW, HD: RW, PO: RW},
     "HelpDashboard": {PL: R, HD: R, VC: R},  # counts only (app/reports/helpdesk_dashboard.py)
+    "LeaderDashboard": {PL: R},  # counts and signals (app/reports/leader_dashboard.py)
+    "FunderReport": {PL: R},  # counts only, CSV and PDF (app/reports/funder_views.py)
+    "CardTally": {PL: RWD, CO: RW},  # anonymous card counts (app/reports/tally_views.py)
     "PrivacyRequest": {PL: R, PO: RWD},
     "ProcessingRestriction": {PL: R, PO: RW},
     "ErasureRecord": {PO: R},
@@ -72,6 +75,17 @@ MATRIX: dict[str, dict[str, str]] = {
     "ControlRoomState": {PO: R},
     "AuditEvent": {PO: R},
     "Notification": {PO: R},
+    # Household-help assessment (app/household/): the norm table is configuration.
+    "HouseholdNorm": {PL: RWD, HD: R},
+    "HouseholdSurcharge": {PL: RWD, HD: R},
+    "HouseholdAssessment": {PL: R, CO: RW, HD: RW},
+    "PortalLink": {PL: RW, CO: RW, HD: RW},  # the holder's portal: links and codes
+    "CardComment": {PL: RW, CO: RW},  # looking along with a holder's own draft
+    # Support plans: only the plan's readers, chosen by the client (app/supportplans/access.py).
+    "SupportPlan": {PL: R, CO: RW, HD: RW},
+    "SupportPlanVersion": {PL: R, CO: RW, HD: RW},
+    "InformalCarer": {PL: R, CO: RW, HD: RW},
+    "CarerOverload": {PL: R, CO: RW, HD: RW},
 }
 
 # What every logged-in role needs besides its resources: its own profile and password,

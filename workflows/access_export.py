@@ -24,13 +24,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.cards.models import Appointment, CardPrint, Evaluation, HelpCard, HelpCardVersion
+from app.carers.models import CarerOverload, InformalCarer
 from app.concerns.models import Concern
 from app.consents.models import Consent
 from app.contacts.models import ContactPerson
 from app.helpdesk.models import Feedback, HelpRequest, Match, Referral
 from app.holders.models import Holder
+from app.household.models import HouseholdAssessment
 from app.organisations.models import Organisation
 from app.privacy.models import PrivacyRequest, ProcessingRestriction
+from app.portal.models import CardComment, PortalLink
+from app.supportplans.models import SupportPlan, SupportPlanVersion
 from app.vog.models import VogCheck
 from app.volunteers.models import Volunteer
 from security.audit import AuditEvent, holder_of, record, reset_actor, set_actor
@@ -48,6 +52,13 @@ SECTIONS = {
     "evaluaties": ("Evaluaties", Evaluation),
     "kaartafdrukken": ("Afdrukken van de kaart", CardPrint),
     "signalen": ("Signalen", Concern),
+    "portaallinks": ("Persoonlijke links en codes voor het portaal", PortalLink),
+    "kaartopmerkingen": ("Opmerkingen bij de kaart (meekijken)", CardComment),
+    "ondersteuningsplannen": ("Ondersteuningsplannen", SupportPlan),
+    "planversies": ("Ondersteuningsplannen: de gesprekken (versies)", SupportPlanVersion),
+    "mantelzorgers": ("Mantelzorgers en de afspraken met hen", InformalCarer),
+    "overbelasting": ("Signalen van overbelasting van mantelzorgers", CarerOverload),
+    "huishouden": ("Beoordelingen hulp bij het huishouden (advies)", HouseholdAssessment),
     "hulpvragen": ("Hulpvragen", HelpRequest),
     "koppelingen": ("Koppelingen met een vrijwilliger", Match),
     "doorverwijzingen": ("Doorverwijzingen", Referral),
@@ -143,6 +154,13 @@ def collect(session: Session, subject) -> dict:
             CardPrint.card_id.in_(card_ids)).order_by(CardPrint.id))]
         data["signalen"] = [row(c) for c in _all(session, sa.select(Concern).where(
             Concern.holder_id == sid).order_by(Concern.id))]
+        data["portaallinks"] = [row(p, exclude=("nonce",)) for p in _all(session, sa.select(
+            PortalLink).where(PortalLink.holder_id == sid).order_by(PortalLink.id))]
+        data["kaartopmerkingen"] = [row(c) for c in _all(session, sa.select(CardComment).where(
+            CardComment.card_id.in_(card_ids)).order_by(CardComment.id))]
+        data["huishouden"] = [row(a) for a in _all(session, sa.select(HouseholdAssessment).where(
+            HouseholdAssessment.holder_id == sid).order_by(HouseholdAssessment.id))]
+        _support(session, data, SupportPlan.holder_id == sid, InformalCarer.holder_id == sid)
         audited = [AuditEvent.holder_id == sid]
     elif isinstance(subject, ContactPerson):
         data["contactpersonen"] = [row(subject)]
@@ -167,6 +185,10 @@ def collect(session: Session, subject) -> dict:
                 Feedback.match_id.in_([m.id for m in matches])).order_by(Feedback.id))]
         data["signalen"] += [row(c) for c in _all(session, sa.select(Concern).where(
             Concern.help_request_id.in_(ids)).order_by(Concern.id))]
+        data["huishouden"] += [row(a) for a in _all(session, sa.select(HouseholdAssessment).where(
+            HouseholdAssessment.help_request_id.in_(ids)).order_by(HouseholdAssessment.id))]
+        _support(session, data, SupportPlan.help_request_id.in_(ids),
+                 InformalCarer.help_request_id.in_(ids))
         consent_filter.append(Consent.help_request_id.in_(ids))
         privacy_filter.append(PrivacyRequest.help_request_id.in_(ids))
         audited += [sa.and_(AuditEvent.resource == "HelpRequest", AuditEvent.record_id.in_(
@@ -180,6 +202,20 @@ def collect(session: Session, subject) -> dict:
         .order_by(ProcessingRestriction.id))]
     data["toegangslog"] = _access_log(session, sa.or_(*audited))
     return data
+
+
+def _support(session: Session, data: dict, plans_of, carers_of) -> None:
+    """The client's support plans (with their readers, by username) and informal carers."""
+    plans = _all(session, sa.select(SupportPlan).where(plans_of).order_by(SupportPlan.id))
+    data["ondersteuningsplannen"] += [
+        {**row(p), "readers": ", ".join(sorted(u.username for u in p.readers))} for p in plans]
+    data["planversies"] += [row(v) for v in _all(session, sa.select(SupportPlanVersion).where(
+        SupportPlanVersion.plan_id.in_([p.id for p in plans])).order_by(
+        SupportPlanVersion.plan_id, SupportPlanVersion.version_no))]
+    carers = _all(session, sa.select(InformalCarer).where(carers_of).order_by(InformalCarer.id))
+    data["mantelzorgers"] += [row(c) for c in carers]
+    data["overbelasting"] += [row(o) for o in _all(session, sa.select(CarerOverload).where(
+        CarerOverload.carer_id.in_([c.id for c in carers])).order_by(CarerOverload.id))]
 
 
 def _consent(consent: Consent) -> dict:

@@ -27,15 +27,19 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.cards.models import Appointment, CardPrint, Evaluation, HelpCard, HelpCardVersion
+from app.carers.models import CarerOverload, InformalCarer
 from app.concerns.models import Concern
 from app.consents.models import Consent
 from app.contacts.models import ContactPerson
 from app.controlroom.models import ControlRoomState
 from app.core.models import utcnow
 from app.helpdesk.models import Feedback, HelpRequest, Match, Referral
+from app.household.models import HouseholdAssessment
 from app.holders.models import Holder
 from app.notifications.models import Notification
+from app.portal.models import CardComment, PortalLink
 from app.privacy.models import ErasureRecord, PrivacyRequest, ProcessingRestriction
+from app.supportplans.models import SupportPlan
 from app.vog.models import VogCheck
 from app.volunteers.models import Volunteer, VolunteerStatus
 from security.audit import Actor, record, reset_actor, set_actor
@@ -53,6 +57,9 @@ OUTBOX_KEYS = {
               "feedback"),
     "HelpRequest": ("request-received",),
     "VogCheck": ("vog-request", "vog-renew"),
+    "SupportPlan": ("splan-conv",),
+    "InformalCarer": ("carer-review",),
+    "CarerOverload": ("carer-overload",),
 }
 _FILES = "erasure_files"  # session.info: evidence files to remove once the erasure is committed
 
@@ -250,6 +257,7 @@ def _plan_holder(session: Session, holder: Holder, plan: _Plan) -> None:
                                 PrivacyRequest.contact_person_id.in_(contact_ids)))
     plan.restricted += [("Holder", [holder.id]), ("ContactPerson", contact_ids)]
     plan.deleted = {"Holder": {holder.id}, "ContactPerson": set(contact_ids)}
+    _plan_support(session, plan, "holder_id", holder.id)
 
 
 def _erase_holder(session: Session, holder: Holder, plan: _Plan) -> None:
@@ -264,6 +272,12 @@ def _erase_holder(session: Session, holder: Holder, plan: _Plan) -> None:
     _delete_all(session, plan, "appointments", _all(session, Appointment, sa.or_(
         Appointment.holder_id == holder.id, Appointment.card_id.in_(card_ids))))
     _delete_all(session, plan, "concerns", _all(session, Concern, Concern.holder_id == holder.id))
+    _delete_all(session, plan, "portal_links", _all(session, PortalLink, sa.or_(
+        PortalLink.holder_id == holder.id, PortalLink.contact_person_id.in_(contact_ids))))
+    _delete_all(session, plan, "card_comments", _all(session, CardComment,
+                                                     CardComment.card_id.in_(card_ids)))
+    _erase_household(session, plan, HouseholdAssessment.holder_id == holder.id)
+    _erase_support(session, plan, "holder_id", holder.id)
     # The control room keeps its pseudonymous reference: the next export sends one delete.
     moved = session.execute(sa.update(ControlRoomState).where(ControlRoomState.holder_id == holder.id)
                             .values(holder_id=None).execution_options(synchronize_session="fetch"))
@@ -293,6 +307,8 @@ def _erase_contact_person(session: Session, contact: ContactPerson, plan: _Plan)
     consents = _all(session, Consent, Consent.contact_person_id == contact.id)
     _remove_evidence(session, consents)
     _delete_all(session, plan, "consents", consents)
+    _delete_all(session, plan, "portal_links", _all(session, PortalLink,
+                                                    PortalLink.contact_person_id == contact.id))
     session.flush()
     _delete_all(session, plan, "contact_persons", [contact])
     session.flush()
@@ -342,12 +358,15 @@ def _plan_requester(session: Session, req: HelpRequest, plan: _Plan) -> None:
     plan.key("Match", session.scalars(sa.select(Match.id).where(Match.help_request_id == req.id)))
     plan.requests.append(PrivacyRequest.help_request_id == req.id)
     plan.restricted.append(("HelpRequest", [req.id]))
+    _plan_support(session, plan, "help_request_id", req.id)
 
 
 def _erase_requester(session: Session, req: HelpRequest, plan: _Plan) -> None:
     _clear_consents(session, plan, Consent.help_request_id == req.id)
     _clear_feedback(session, plan, plan.outbox_keys.get("Match", ()))
     _delete_all(session, plan, "concerns", _all(session, Concern, Concern.help_request_id == req.id))
+    _erase_household(session, plan, HouseholdAssessment.help_request_id == req.id)
+    _erase_support(session, plan, "help_request_id", req.id)
     referrals = _all(session, Referral, Referral.help_request_id == req.id)
     for referral in referrals:
         referral.reason = referral.notes = None
@@ -357,6 +376,35 @@ def _erase_requester(session: Session, req: HelpRequest, plan: _Plan) -> None:
     req.professional = req.decision_reason = req.scope = None
     plan.count("help_requests_anonymised", 1)
     session.flush()
+
+
+def _plan_support(session: Session, plan: _Plan, column: str, client_id: int) -> None:
+    """Support plans and informal carers of a client: their reminders go with them."""
+    carer_ids = session.scalars(sa.select(InformalCarer.id).where(
+        getattr(InformalCarer, column) == client_id)).all()
+    plan.key("InformalCarer", carer_ids)
+    plan.key("CarerOverload", session.scalars(sa.select(CarerOverload.id).where(
+        CarerOverload.carer_id.in_(carer_ids))).all())
+    plan.key("SupportPlan", session.scalars(sa.select(SupportPlan.id).where(
+        getattr(SupportPlan, column) == client_id)).all())
+
+
+def _erase_support(session: Session, plan: _Plan, column: str, client_id: int) -> None:
+    """Deleted explicitly, for a holder too: SQLite runs no ON DELETE CASCADE (foreign keys
+    are not enforced there), and ORM deletes put every record in the access log."""
+    plans = _all(session, SupportPlan, getattr(SupportPlan, column) == client_id)
+    plan.count("support_plan_versions", sum(len(p.versions) for p in plans))
+    _delete_all(session, plan, "support_plans", plans)  # with versions (cascade) and readers
+    carers = _all(session, InformalCarer, getattr(InformalCarer, column) == client_id)
+    plan.count("carer_overloads", sum(len(c.overload_signals) for c in carers))
+    _delete_all(session, plan, "informal_carers", carers)  # with their signals (cascade)
+    session.flush()
+
+
+def _erase_household(session: Session, plan: _Plan, where) -> None:
+    """Household-help assessments go entirely (their answers describe the client), also for
+    an anonymised requester; explicitly, as SQLite runs no ON DELETE CASCADE."""
+    _delete_all(session, plan, "household_assessments", _all(session, HouseholdAssessment, where))
 
 
 # kind -> (what it touches, the change)

@@ -4,8 +4,8 @@ Jobs are thin: each is a workflow function ``fn(now) -> dict`` that is safe to r
 (it looks at what is due and queues messages under a unique outbox key). Exactly one
 process runs them: the leader, elected by a PostgreSQL advisory lock (a file lock next to
 the database on SQLite). ``flask --app run scheduler run`` is that process (others wait and
-take over within ``FOLLOWER_RETRY`` seconds when the leader dies); ``scheduler tick`` runs
-every job once, now, under the same lock (for cron and tests).
+take over within ``HULPREGIE_SCHEDULER_RETRY_SECONDS`` (15) seconds when the leader dies);
+``scheduler tick`` runs every job once, now, under the same lock (for cron and tests).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from security.audit import Actor, reset_actor, set_actor
 
 log = logging.getLogger("hulpregie.scheduler")
 SCHEDULER_ACTOR = Actor(None, "planner")
-FOLLOWER_RETRY = 15  # seconds between a follower's attempts to become leader
+FOLLOWER_RETRY = 15  # default seconds between a follower's attempts (HULPREGIE_SCHEDULER_RETRY_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,19 @@ JOBS = (
         "Privacyverzoeken: herinnering 7 dagen voor de termijn, escalatie bij overschrijding"),
     Job("retention", "workflows.retention:retention", {"trigger": "cron", "hour": 3, "minute": 0},
         "Bewaartermijnen: verwijderen wat voorbij de termijn is, verslag aan de privacyfunctionaris"),
+    Job("intervision_reminders", "workflows.intervision:reminders",
+        {"trigger": "cron", "hour": 6, "minute": 40},
+        "Intervisie: herinnering aan coaches, voorstel volgende datum aan projectleiders"),
+    Job("performance_reviews", "workflows.reviews:plan_and_remind",
+        {"trigger": "cron", "hour": 6, "minute": 45},
+        "Functioneringsgesprekken: jaarlijks plannen, herinnering aan projectleiders"),
+    Job("outreach_due", "workflows.outreach:remind_due", {"trigger": "cron", "hour": 6, "minute": 50},
+        "Communicatietabel: wie te benaderen is, bericht aan de eigenaar"),
+    Job("support_plan_conversations", "workflows.supportplans:conversation_reminders",
+        {"trigger": "cron", "hour": 7, "minute": 0},
+        "Ondersteuningsplannen: herinnering aan de coach een week voor het volgende gesprek"),
+    Job("carer_reviews", "workflows.carers:due_reminders", {"trigger": "cron", "hour": 7, "minute": 5},
+        "Mantelzorgers: afspraken opnieuw bekijken, overbelasting opvolgen"),
     Job("outbox", "workflows.outbox:deliver_due", {"trigger": "interval", "minutes": 1},
         "Berichten uit de outbox versturen"),
 )
@@ -183,11 +196,12 @@ def serve(stop_after: float | None = None) -> None:
     lock = LeaderLock(db.engine)
     started = time.monotonic()
     expired = lambda: stop_after is not None and time.monotonic() - started > stop_after  # noqa: E731
+    retry = current_app.config.get("HULPREGIE_SCHEDULER_RETRY_SECONDS", FOLLOWER_RETRY)
     while not lock.acquire():
-        log.info("another process is the scheduler leader; retrying in %ss", FOLLOWER_RETRY)
+        log.info("another process is the scheduler leader; retrying in %ss", retry)
         if expired():
             return
-        time.sleep(FOLLOWER_RETRY)
+        time.sleep(retry)
     log.info("scheduler leader (pid %s)", os.getpid())
     scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=db.engine, tablename=SCHEDULER_JOBS_TABLE)},
@@ -195,8 +209,12 @@ def serve(stop_after: float | None = None) -> None:
         timezone="Europe/Amsterdam")
     scheduler.start(paused=True)
     for job in JOBS:
+        trigger = job.trigger
+        if job.name == "outbox":  # how often: HULPREGIE_OUTBOX_INTERVAL_SECONDS
+            trigger = {"trigger": "interval", "seconds": max(1, int(current_app.config.get(
+                "HULPREGIE_OUTBOX_INTERVAL_SECONDS", 60)))}
         scheduler.add_job("workflows.scheduler:run_named", args=[job.name], id=job.name,
-                          name=job.description or job.name, replace_existing=True, **job.trigger)
+                          name=job.description or job.name, replace_existing=True, **trigger)
     scheduler.resume()
     try:
         while lock.still_held() and not expired():

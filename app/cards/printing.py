@@ -116,9 +116,10 @@ def _lines(text: str) -> int:
     return sum(max(1, math.ceil(len(part) / CHARS_PER_LINE)) for part in text.split("\n"))
 
 
-def card_context(card, version: HelpCardVersion | None = None) -> dict:
-    """Everything the wallet card shows, as plain values (the version's text as approved)."""
-    version = version_to_print(card, version)
+def card_context(card, version: HelpCardVersion | None = None, *, draft: bool = False) -> dict:
+    """Everything the wallet card shows, as plain values (the version's text as approved).
+    ``draft=True``: the given version as it stands, approved or not (a preview, never a print)."""
+    version = version if draft and version is not None else version_to_print(card, version)
     holder, org = card.holder, card.organisation
     texts = {name: (getattr(version, name) or "").strip() for name in SECTION_LIMITS}
     contacts = [

@@ -60,6 +60,31 @@ class InformalCarer(ClientMixin, OrgScopedMixin, Model):
     def __str__(self):
         return self.name or "Mantelzorger"
 
+    def reserved_act_warning(self) -> str:
+        """The list's badge: a reserved medical act without all its conditions recorded."""
+        return "Let op: voorwaarden voorbehouden handeling ontbreken" if reserved_act_problems(self) else ""
+
+
+def reserved_act_problems(carer: InformalCarer) -> list[str]:
+    """What is missing when the agreements include a reserved medical act (voorbehouden
+    handeling, e.g. injections): both want it, the carer is competent, and there are
+    agreements with the professionals. Saving is allowed; the warning stays until resolved."""
+    if not carer.reserved_act:
+        return []
+    problems = []
+    if not (carer.reserved_act_description or "").strip():
+        problems.append("Beschrijf welke voorbehouden handeling de mantelzorger doet.")
+    if carer.both_want is not True:
+        problems.append("Leg vast dat de cliënt én de mantelzorger willen dat de mantelzorger "
+                        "deze voorbehouden handeling doet.")
+    if carer.competent is not True:
+        problems.append("Leg vast dat de mantelzorger bekwaam is voor deze voorbehouden handeling "
+                        "(bijvoorbeeld na instructie door de wijkverpleegkundige).")
+    if not (carer.professional_agreements or "").strip():
+        problems.append("Leg de afspraken met de betrokken professionals vast (huisarts, "
+                        "wijkverpleging): wie instrueert, wie is aanspreekpunt.")
+    return problems
+
 
 class RespiteOption(Choice):
     day_care = "Dagopvang"

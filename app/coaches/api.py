@@ -4,6 +4,7 @@ from app.coaches.views import (
     IntervisionSessionView,
     PerformanceReviewView,
     TrainingView,
+    log_hidden_review,
 )
 from app.core.api import ScopedModelRestApi
 
@@ -26,3 +27,10 @@ class IntervisionAttendanceApi(ScopedModelRestApi):
 
 class PerformanceReviewApi(ScopedModelRestApi):
     view = PerformanceReviewView
+
+    def get_headless(self, pk, **kwargs):
+        """A coach gets only his own reviews; asking for another's is logged."""
+        response = super().get_headless(pk, **kwargs)
+        if response.status_code == 404:
+            log_hidden_review(self.datamodel.session, pk)
+        return response

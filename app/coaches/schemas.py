@@ -19,10 +19,13 @@ TRAINING_SHOW = [
 TRAINING_EDIT = ["coach", "kind", "name", "completed_on", "certificate", "valid_until"]
 TRAINING_SEARCH = ["coach", "kind", "name", "completed_on", "valid_until"]
 
-SESSION_LIST = ["held_on", "facilitator", "topics"]
-SESSION_SHOW = ["held_on", "facilitator", "topics", "notes", "organisation", "created_at", "updated_at"]
-SESSION_EDIT = ["held_on", "facilitator", "topics", "notes"]
-SESSION_SEARCH = ["held_on", "facilitator", "topics"]
+SESSION_LIST = ["held_on", "status", "location", "facilitator", "topics"]
+SESSION_SHOW = [
+    "held_on", "status", "location", "facilitator", "topics", "notes",
+    "organisation", "created_at", "updated_at",
+]
+SESSION_EDIT = ["held_on", "location", "facilitator", "topics", "notes"]  # status: workflow only
+SESSION_SEARCH = ["held_on", "status", "location", "facilitator", "topics"]
 
 ATTENDANCE_LIST = ["session", "coach", "guest_name", "guest_organisation", "present"]
 ATTENDANCE_SHOW = [*ATTENDANCE_LIST, "organisation", "created_at", "updated_at"]
@@ -47,7 +50,8 @@ LABELS = {
     "completed_on": "Afgerond op",
     "certificate": "Certificaat",
     "valid_until": "Geldig tot",
-    "held_on": "Gehouden op",
+    "held_on": "Datum",
+    "location": "Plaats",
     "facilitator": "Gespreksleider",
     "topics": "Onderwerpen",
     "notes": "Verslag",

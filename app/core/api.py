@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import jsonschema
 from flask import g, request
 from flask_appbuilder import ModelRestApi
+from flask_appbuilder import api as fab_api
 from marshmallow import ValidationError
 from marshmallow import fields as ma_fields
+from marshmallow_sqlalchemy.fields import Related
 from sqlalchemy import inspect
+from sqlalchemy.exc import NoResultFound
 
 from app.core.scoping import ScopedMixin
 from app.core.validation import FieldError, SchemaCheck, model_field_checks
@@ -42,6 +46,40 @@ def _dutch_messages() -> None:
 
 
 _dutch_messages()
+
+# Hulpregie answers bad input with 400 and either one sentence or the messages per field
+# (FAB's spec says a string only).
+BAD_REQUEST = {
+    "description": "Ongeldige invoer: één zin, of de meldingen per veld",
+    "content": {"application/json": {"schema": {"type": "object", "properties": {
+        "message": {"oneOf": [{"type": "string"}, {"type": "object"}]}}}}},
+}
+
+
+class _CachedRisonSchemas:
+    """Stands in for the ``jsonschema`` module in FAB's ``@rison`` decorator.
+
+    FAB validates every request's ``?q=`` with ``jsonschema.validate()``, which first checks
+    the schema itself against the JSON Schema metaschema: on every request, a third of the time
+    of an API list call (bench/load.py). FAB's schemas are constants, so each is checked once
+    and its validator kept; the validation of the request and its errors stay the same."""
+
+    ValidationError = jsonschema.ValidationError
+    _validators: dict = {}
+
+    @classmethod
+    def validate(cls, instance, schema) -> None:
+        validator = cls._validators.get(id(schema))
+        if validator is None or validator.schema is not schema:
+            validator_class = jsonschema.validators.validator_for(schema)
+            validator_class.check_schema(schema)
+            validator = cls._validators[id(schema)] = validator_class(schema)
+        error = jsonschema.exceptions.best_match(validator.iter_errors(instance))
+        if error is not None:
+            raise error
+
+
+fab_api.jsonschema = _CachedRisonSchemas
 
 
 class ScopedModelRestApi(ScopedMixin, ModelRestApi):
@@ -103,6 +141,26 @@ class ScopedModelRestApi(ScopedMixin, ModelRestApi):
         }
         super().__init__()
 
+    def add_apispec_components(self, api_spec) -> None:
+        super().add_apispec_components(api_spec)
+        api_spec.components.responses["400"] = BAD_REQUEST
+
+    def add_api_spec(self, api_spec) -> None:
+        """FAB's generated spec, corrected where it says otherwise than FAB answers."""
+        super().add_api_spec(api_spec)
+        for path, operations in api_spec._paths.items():
+            if path.startswith(self.route_base + "/"):
+                for operation in operations.values():
+                    _fix_operation(operation)
+
+    def _get_field_info(self, field, *args, **kwargs):
+        info = super()._get_field_info(field, *args, **kwargs)
+        # gettext("") is the catalogue's header ("Project-Id-Version: …"), not an empty text.
+        for key, texts in (("label", self.label_columns), ("description", self.description_columns)):
+            if not texts.get(field.name):
+                info[key] = ""
+        return info
+
     def _mirror(self, view) -> None:
         self.datamodel = type(view.datamodel)(view.datamodel.obj)
         for attr in (
@@ -134,6 +192,8 @@ class ScopedModelRestApi(ScopedMixin, ModelRestApi):
             column = columns.get(name)
             if column is not None and getattr(column, "default", None) is not None:
                 field.required = False
+        _existing_only(self.add_model_schema)
+        _existing_only(self.edit_model_schema)
         # An encrypted date is TEXT in the database; in the API it is an ISO date.
         for schema in (
             self.list_model_schema,
@@ -191,6 +251,47 @@ class ScopedModelRestApi(ScopedMixin, ModelRestApi):
     def pre_get_list(self, data):
         if self.logs_reads and data.get("ids"):
             record_ids(self.datamodel.session, "list", self.resource, data["ids"])
+
+
+class _ExistingOnly(Related):
+    """A link given by the id of an existing record. marshmallow-sqlalchemy would turn an
+    unknown id, or an object, into a new related row (a server error, or a stray record)."""
+
+    def _deserialize(self, value, *args, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError("Geef het id van een bestaand record (een geheel getal).")
+        if not 0 < value < 2**31:  # ids are 32-bit; a database refuses anything beyond
+            raise ValidationError(f"Er is geen record met id {value}.")
+        try:
+            return self._get_existing_instance(self.related_model, {self.related_keys[0].key: value})
+        except (NoResultFound, ValidationError):
+            raise ValidationError(f"Er is geen record met id {value}.") from None
+
+
+_ExistingOnly.__name__ = "Related"  # what _info tells clients (FAB: the field's class name)
+
+
+def _fix_operation(operation: dict) -> None:
+    """FAB's docstrings say POST answers a string id (it is an integer) and _info's
+    add_columns/edit_columns are an object (they are a list of field descriptions)."""
+    for status, response in (operation.get("responses") or {}).items():
+        if not isinstance(response, dict):
+            continue
+        for content in (response.get("content") or {}).values():
+            properties = (content.get("schema") or {}).get("properties") or {}
+            if str(status) == "201" and properties.get("id") == {"type": "string"}:
+                properties["id"] = {"type": "integer"}
+            for name in ("add_columns", "edit_columns"):
+                if properties.get(name) == {"type": "object"}:
+                    properties[name] = {"type": "array", "items": {"type": "object"}}
+
+
+def _existing_only(schema) -> None:
+    for field in schema.fields.values():
+        inner = getattr(field, "inner", None)
+        for candidate in (field, inner):
+            if type(candidate) is Related and len(candidate.related_keys) == 1:
+                candidate.__class__ = _ExistingOnly
 
 
 def _replace_field(schema, name: str, field) -> None:

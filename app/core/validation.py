@@ -9,6 +9,7 @@ message lands on the right field.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -21,6 +22,27 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _shown(value, limit: int = 40) -> str:
+    """A value as a message repeats it: short, without control characters."""
+    text = "".join(c if c.isprintable() else "\ufffd" for c in str(value))
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+# NUL (PostgreSQL cannot store it) and the other control characters; tab and line breaks stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_text(value, what: str = "Tekst"):
+    """Free text as people write it (any script, marks, emoji, line breaks), without
+    surrounding spaces; NUL and other control characters are refused."""
+    if _blank(value):
+        return None
+    text = str(value)
+    if _CONTROL.search(text):
+        raise ValueError(f"{what} bevat ongeldige tekens (stuurtekens)")
+    return text.strip()
+
+
 def normalise_phone(value: str | None, region: str = DEFAULT_REGION) -> str | None:
     """A valid phone number in E.164 (``+31612345678``); Dutch numbers may omit +31."""
     if _blank(value):
@@ -28,9 +50,9 @@ def normalise_phone(value: str | None, region: str = DEFAULT_REGION) -> str | No
     try:
         number = phonenumbers.parse(str(value), region)
     except phonenumbers.NumberParseException:
-        raise ValueError(f"'{value}' is geen geldig telefoonnummer") from None
+        raise ValueError(f"'{_shown(value)}' is geen geldig telefoonnummer") from None
     if not phonenumbers.is_valid_number(number):
-        raise ValueError(f"'{value}' is geen geldig telefoonnummer")
+        raise ValueError(f"'{_shown(value)}' is geen geldig telefoonnummer")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -52,10 +74,13 @@ def normalise_postcode(value: str | None) -> str | None:
     """A Dutch postcode in the form ``1234 AB``."""
     if _blank(value):
         return None
+    message = f"'{_shown(value)}' is geen geldige Nederlandse postcode (bijv. 1234 AB)"
+    if not str(value).isascii():  # other scripts' digits pass str.isdigit()
+        raise ValueError(message)
     try:
         return nl_postcode.validate(str(value))
     except Exception:
-        raise ValueError(f"'{value}' is geen geldige Nederlandse postcode (bijv. 1234 AB)") from None
+        raise ValueError(message) from None
 
 
 def normalise_pc4(value: str | None) -> str | None:
@@ -63,7 +88,7 @@ def normalise_pc4(value: str | None) -> str | None:
     if _blank(value):
         return None
     text = str(value).strip()
-    if len(text) == 4 and text.isdigit() and text[0] != "0":
+    if len(text) == 4 and text.isascii() and text.isdigit() and text[0] != "0":
         return text
     return normalise_postcode(text)[:4]
 
@@ -74,7 +99,7 @@ def normalise_email(value: str | None) -> str | None:
     try:
         return validate_email(str(value), check_deliverability=False).normalized
     except EmailNotValidError:
-        raise ValueError(f"'{value}' is geen geldig e-mailadres") from None
+        raise ValueError(f"'{_shown(value)}' is geen geldig e-mailadres") from None
 
 
 def check_past_date(value: dt.date | str | None, what: str = "Datum") -> dt.date | None:
@@ -84,9 +109,11 @@ def check_past_date(value: dt.date | str | None, what: str = "Datum") -> dt.date
         try:
             value = dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"'{value}' is geen geldige datum (JJJJ-MM-DD)") from None
+            raise ValueError(f"'{_shown(value)}' is geen geldige datum (JJJJ-MM-DD)") from None
     if isinstance(value, dt.datetime):
         value = value.date()
+    if not isinstance(value, dt.date):
+        raise ValueError(f"'{_shown(value)}' is geen geldige datum (JJJJ-MM-DD)")  # noqa: TRY004 (forms and API expect ValueError)
     if value > dt.date.today():
         raise ValueError(f"{what} kan niet in de toekomst liggen")
     if value < dt.date(1900, 1, 1):
@@ -97,7 +124,7 @@ def check_past_date(value: dt.date | str | None, what: str = "Datum") -> dt.date
 def check_required(value, what: str):
     if _blank(value):
         raise ValueError(f"{what} is verplicht")
-    return value.strip() if isinstance(value, str) else value
+    return check_text(value, what) if isinstance(value, str) else value
 
 
 # ---- adapters -------------------------------------------------------------------------
@@ -151,7 +178,7 @@ def parse_form_date(text: str | None, what: str = "Datum", field: str = "on") ->
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise FieldError(field, f"{what}: '{text}' is geen geldige datum (jjjj-mm-dd).") from None
+        raise FieldError(field, f"{what}: '{_shown(text)}' is geen geldige datum (jjjj-mm-dd).") from None
 
 
 def describe_errors(errors: dict, labels: dict) -> str:
@@ -186,6 +213,8 @@ def max_length(limit: int):
     def check(value):
         if value and len(value) > limit:
             raise ValueError(f"Tekst is {len(value)} tekens; er passen er maximaal {limit}")
+        if isinstance(value, str) and _CONTROL.search(value):
+            raise ValueError("Tekst bevat ongeldige tekens (stuurtekens)")
         return value or None
 
     return check

@@ -347,10 +347,45 @@ class DemoBuilder:
                 self.stage()
         self.concerns(main)
         self.concerns(second, few=True)
+        self.household(main)
+        self.support(main)
         self.privacy_requests(main)
         self.outreach(main)
         self.outreach(second, small=True)
+        self.card_tallies(main)
+        self.coach_over_caseload(main)
         self.stage()
+
+    # ---- project leader: anonymous counts and a visible stagnation signal ----------------
+
+    def card_tallies(self, ctx: OrgCtx) -> None:
+        """Cards made before the organisation registered holders in Hulpregie: counted only."""
+        from app.reports.models import CardEvent, CardTally
+
+        for months_ago in (20, 17, 14):
+            day = self.weekday(self.today - dt.timedelta(days=30 * months_ago))
+            number = self.rng.randint(2, 5)
+            for event, n in ((CardEvent.requested, number + 1), (CardEvent.issued, number)):
+                self.add(CardTally(
+                    organisation=ctx.org, counted_on=day, event=event, number=n,
+                    minutes_spent=n * self.rng.choice((150, 180, 240)) if event is CardEvent.issued else None,
+                    research_participants=self.rng.randint(0, n) if event is CardEvent.issued else 0,
+                    note="Geteld vóór de registratie in Hulpregie"))
+
+    def coach_over_caseload(self, ctx: OrgCtx) -> None:
+        """The stagnation signal "coach over his maximum caseload" is visible on the demo data:
+        the busiest active coach's maximum is one below his open cards (README: raise it on the
+        coach's screen, or give one of his cards to another coach, and the signal clears)."""
+        in_progress = {"requested", "intro_held", "drafting", "awaiting_approval", "approved",
+                       "evaluation_due"}
+        open_cards: dict[int, int] = {}
+        for card in ctx.cards:
+            if card.coach is not None and card.status.name in in_progress:
+                open_cards[id(card.coach)] = open_cards.get(id(card.coach), 0) + 1
+        busiest = max((c for c in ctx.coaches if c.active and open_cards.get(id(c))),
+                      key=lambda c: open_cards[id(c)], default=None)
+        if busiest is not None:
+            busiest.max_caseload = max(open_cards[id(busiest)] - 1, 0)
 
     def help_categories(self) -> dict[str, object]:
         HelpCategory, Group = self.m["volunteers"].HelpCategory, self.m["volunteers"].CategoryGroup
@@ -505,18 +540,20 @@ class DemoBuilder:
             held = day <= self.today
             session = self.add(m.IntervisionSession(
                 organisation=ctx.org, held_on=day,
+                status=m.IntervisionStatus.held if held else m.IntervisionStatus.planned,
+                location="Buurthuis De Boog, zaal 2" if n % 2 else "Kantoor, vergaderruimte",
                 facilitator=f"{facilitator.first_name} {facilitator.last_name}"
                 if facilitator and n % 3 else "Marjolein Kok (MEE)",
                 topics="; ".join(self.rng.sample(T.INTERVISION_TOPICS, 2)),
                 notes=("Casus ingebracht door een coach; afspraken vastgelegd in het coachoverleg."
                        if held else None),
             ))
-            if not held:
-                continue
-            for coach in ctx.coaches:
+            for coach in ctx.coaches:  # a planned session: invited, present once recorded
                 if coach.active and coach.started_on <= day:
                     self.add(m.IntervisionAttendance(organisation=ctx.org, session=session, coach=coach,
-                                                     present=self.rng.random() < 0.8))
+                                                     present=held and self.rng.random() < 0.8))
+            if not held:
+                continue
             if n % 4 == 1 and guest_from.coaches:
                 guest = guest_from.coaches[0]
                 self.add(m.IntervisionAttendance(
@@ -1053,6 +1090,77 @@ class DemoBuilder:
                                      received_at=when, rating=self.pick((4, 5, 5)),
                                      comment=self.pick(T.FEEDBACK_VOLUNTEER)))
 
+    # ---- support plans and informal carers (issue 11) -----------------------------------------
+
+    def support(self, ctx: OrgCtx) -> None:
+        """Support plans of the demo coach's holders (one agreed with two conversations, one
+        in preparation), one of a help request, and informal carers: one whose reserved medical
+        act lacks a condition (the warning), one with an open signal of overload."""
+        from app.carers import models as cm
+        from app.supportplans import models as sm
+
+        coach_user, helpdesk = ctx.users.get("coach"), ctx.users.get("helpdesk")
+        own = [h for h in ctx.holders if h.coach is ctx.coaches[0]] or ctx.holders
+        if coach_user is None or len(own) < 2:
+            return
+        T0 = self.today
+        answers = {
+            "important": "1. Mijn kleinkinderen zien. 2. In mijn eigen huis blijven wonen. "
+                         "3. Naar de kerk kunnen.",
+            "can_do_self": "Zelf koken en de was doen.", "wants_to_do_self": "Zelf boodschappen doen.",
+            "goes_well": "Het contact met de buren.", "goes_less_well": "Trappen lopen; post lezen.",
+            "network_who": "Dochter (woont in Utrecht), buurvrouw.",
+            "network_help": "Dochter doet de administratie; buurvrouw kookt op woensdag.",
+            "professional_help": "Wijkverpleging voor de steunkousen.",
+            "technology_aids": "Alarmknop; boodschappen laten bezorgen.",
+            "help_frequency": "Dagelijks 's ochtends; administratie eens per maand.",
+            "goals": "Over drie maanden zelf met de rollator naar de supermarkt."}
+        agreed = self.add(sm.SupportPlan(
+            organisation=ctx.org, holder=own[0], coach=own[0].coach, status=sm.SupportPlanStatus.agreed,
+            title="Ondersteuningsplan", next_conversation_on=T0 + dt.timedelta(days=5),
+            created_by_id=coach_user.id, readers=[coach_user]))
+        self.add(sm.SupportPlanVersion(
+            organisation=ctx.org, plan=agreed, version_no=1, created_by_id=coach_user.id,
+            conversation_on=T0 - dt.timedelta(days=120), agreed_on=T0 - dt.timedelta(days=118),
+            **{**answers, "goals": "Weer zelf naar de markt."}))
+        self.add(sm.SupportPlanVersion(
+            organisation=ctx.org, plan=agreed, version_no=2, created_by_id=coach_user.id,
+            conversation_on=T0 - dt.timedelta(days=20), agreed_on=T0 - dt.timedelta(days=20),
+            **answers))
+        draft = self.add(sm.SupportPlan(
+            organisation=ctx.org, holder=own[1], coach=own[1].coach, title="Ondersteuningsplan",
+            status=sm.SupportPlanStatus.draft, created_by_id=coach_user.id, readers=[coach_user]))
+        self.add(sm.SupportPlanVersion(
+            organisation=ctx.org, plan=draft, version_no=1, created_by_id=coach_user.id,
+            conversation_on=T0 - dt.timedelta(days=2),
+            important="Rust in huis; mijn hond; koffie met de buurman.",
+            goals="Hulp bij de administratie vinden."))
+        if helpdesk is not None and ctx.requests:
+            request = ctx.requests[0]
+            self.add(sm.SupportPlan(
+                organisation=ctx.org, help_request=request, title="Ondersteuningsplan",
+                status=sm.SupportPlanStatus.draft, created_by_id=helpdesk.id, readers=[helpdesk],
+                next_conversation_on=T0 + dt.timedelta(days=14)))
+        self.add(cm.InformalCarer(
+            organisation=ctx.org, holder=own[0], name="Sandra de Wit", relation="dochter",
+            may_do="Administratie, medicijnen klaarzetten",
+            can_do="Insuline spuiten (na instructie)", wants_to_do="Twee avonden per week",
+            support_needed="Een vast aanspreekpunt bij de wijkverpleging",
+            agreed_on=T0 - dt.timedelta(days=170), review_on=T0 + dt.timedelta(days=10),
+            reserved_act=True, reserved_act_description="Insuline spuiten", both_want=True,
+            competent=None, professional_agreements="Wijkverpleegkundige is aanspreekpunt",
+            recorded_by_id=coach_user.id))
+        neighbour = self.add(cm.InformalCarer(
+            organisation=ctx.org, holder=own[1], name="Henk Bos", relation="buurman",
+            may_do="Boodschappen", can_do="Boodschappen, klusjes", wants_to_do="Eens per week",
+            agreed_on=T0 - dt.timedelta(days=60), review_on=add_months(T0 - dt.timedelta(days=60), 6),
+            recorded_by_id=coach_user.id))
+        self.add(cm.CarerOverload(
+            organisation=ctx.org, carer=neighbour, signalled_on=T0 - dt.timedelta(days=9),
+            description="Buurman is zelf ziek geweest en voelt zich overvraagd.",
+            respite_option=cm.RespiteOption.home_respite, follow_up_on=T0 + dt.timedelta(days=5),
+            recorded_by_id=coach_user.id))
+
     # ---- concerns, privacy requests, outreach ------------------------------------------------
 
     def concerns(self, ctx: OrgCtx, few: bool = False) -> None:
@@ -1150,14 +1258,75 @@ class DemoBuilder:
                 (None, "Bibliotheek Utrecht, Neude", "Organisator Digicafé", Ch.email, "jaarlijks",
                  "Voorlichtingsbijeenkomst voor bezoekers"),
             ]
-        for partner, org_name, role, channel, freq, purpose in rows:
+        St = pm.OutreachStatus
+        for i, (partner, org_name, role, channel, freq, purpose) in enumerate(rows):
             first, last, _ = self.person()
             last_on = self.days_ago(10, 120)
+            # The first row is due (a few days late), the second soon; the rest spread out.
+            offset = self.rng.randint(-7, 90)
+            offset = (-3, 5)[i] if i < 2 else offset
+            status = (St.in_conversation, St.contacted, St.agreed, St.planned, St.on_hold)[i % 5]
             self.add(pm.OutreachContact(
                 organisation=ctx.org, partner=partner,
                 organisation_name=partner.name if partner else org_name,
                 person=partner.contact_name if partner and partner.contact_name else f"{first} {last}",
                 person_role=role, channel=channel, frequency=freq, purpose=purpose,
-                last_contact_on=last_on,
-                next_contact_on=self.today + dt.timedelta(days=self.rng.randint(-7, 90)),
+                last_contact_on=last_on, status=status,
+                owner=ctx.users.get("projectleider") if i % 2 == 0 else None,  # None: the leaders
+                next_step=("Afspraak maken voor een kennismaking" if status is St.planned
+                           else "Terugbellen over de vervolgafspraak"),
+                next_contact_on=self.today + dt.timedelta(days=offset),
             ))
+
+    # ---- household-help assessment: an example norm table and one advice ----------------
+
+    def household(self, ctx: OrgCtx) -> None:
+        """An example norm table (the protocol's norms are not public: each organisation fills
+        in those of its municipality) and one assessment walked to an advice."""
+        from app.household.models import HouseholdNorm, HouseholdSurcharge
+        from security.audit import Actor
+        from workflows import household as flow
+
+        label = "voorbeeld — vul in met de normen van uw gemeente"
+        norms = [self.add(HouseholdNorm(organisation=ctx.org, activity=f"Voorbeeld: {name}",
+                                        minutes=minutes, times_per_week=Decimal(times)))
+                 for name, minutes, times in (
+                     ("licht huishoudelijk werk (opruimen, afwassen)", 30, "5"),
+                     ("zwaar huishoudelijk werk (stofzuigen, dweilen, sanitair)", 90, "1"),
+                     ("bedden verschonen", 20, "1"),
+                     ("wasverzorging", 30, "2"),
+                     ("boodschappen doen", 45, "1"))]
+        for name, percent in (("grote woning", 10), ("huisdieren", 10)):
+            self.add(HouseholdSurcharge(organisation=ctx.org, name=f"Voorbeeld: {name}",
+                                        percent=percent, description=label))
+        self.stage()
+        self.session.flush()
+        user = ctx.users.get("helpdesk")
+        by = Actor(user.id if user else None, user.username if user else "demo", ctx.org.id)
+        req = next((r for r in ctx.requests if r.status.name in ("intake", "accepted")),
+                   ctx.requests[0])
+        assessment = flow.start(self.session, help_request=req, by=by,
+                                today=self.today - dt.timedelta(days=3))
+        heavy, linen, laundry = norms[1].id, norms[2].id, norms[3].id
+        for step, value, reason in (
+            ("dysfunction", "yes", "De woning raakt vervuild: sanitair en vloeren worden niet "
+                                   "meer schoongemaakt."),
+            ("residence", "independent", "Woont alleen in een eengezinswoning."),
+            ("guidance", "household", "Regelt zelf wat er moet gebeuren; het uitvoeren lukt niet."),
+            ("tasks", [heavy, linen, laundry], "Kan na een heupoperatie niet bukken of tillen; "
+                                               "licht werk en boodschappen lukken wel."),
+            ("housemates", "none", "Geen huisgenoten; de kinderen wonen ver weg."),
+            ("provisions", "yes", "Heeft een wasmachine met droger; de was zelf lukt niet."),
+            ("provision_tasks", [laundry], "Wasdroger en wasservice van de supermarkt nemen de "
+                                           "was over."),
+            ("instruction", "no", "Er valt niets aan te leren: het gaat om de lichamelijke "
+                                  "beperking."),
+            ("rehabilitation", "yes", "Revalideert; de fysiotherapeut verwacht herstel binnen "
+                                      "drie maanden."),
+            ("dust_mite", "no", "Geen allergie bekend."),
+            ("surcharges", [], "Gewone woning, geen huisdieren."),
+        ):
+            flow.answer(self.session, assessment, step, value, reason, by=by)
+        flow.complete(self.session, assessment, by=by, today=self.today,
+                      temporary_until=self.today + dt.timedelta(days=91))
+        self.counts["HouseholdAssessment"] = self.counts.get("HouseholdAssessment", 0) + 1

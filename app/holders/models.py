@@ -5,6 +5,7 @@ from sqlalchemy.orm import mapped_column, relationship
 
 from app.core.models import Choice, OrgScopedMixin, choice_column
 from app.core.validation import (
+    Rule,
     field_validators,
     normalise_email,
     normalise_pc4,
@@ -94,12 +95,30 @@ class Holder(OrgScopedMixin, Model):
         pc4=normalise_pc4,
     )
 
+    __rules__ = (
+        Rule("organisation", "Uw organisatie registreert geen hulpkaarthouders (anonieme "
+                             "telmodus): leg de kaarten vast bij Hulpkaarten > Kaarten tellen "
+                             "(anoniem)", lambda h: h.id is not None or registers_holders(h)),
+    )
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
     def __str__(self):
         return f"{self.reference} {self.full_name}"
+
+
+def registers_holders(holder) -> bool:
+    """False when the holder's organisation only counts cards (Organisation.registers_holders)."""
+    from app.extensions import db
+    from app.organisations.models import Organisation
+
+    org = holder.organisation
+    if org is None and holder.organisation_id is not None:
+        with db.session.no_autoflush:
+            org = db.session.get(Organisation, holder.organisation_id)
+    return org is None or org.registers_holders is not False  # None: not yet written (default True)
 
 
 @event.listens_for(Holder, "before_insert")

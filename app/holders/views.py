@@ -17,3 +17,4 @@ class HolderView(ScopedModelView):
     label_columns = schemas.LABELS
     description_columns = schemas.DESCRIPTIONS
     base_order = ("reference", "asc")
+    show_template = "portal/holder_show.html"  # with "Link naar het portaal sturen"

@@ -6,8 +6,28 @@ import sqlalchemy as sa
 from flask_appbuilder import Model
 from sqlalchemy.orm import mapped_column, relationship
 
-from app.core.models import Choice, ClientMixin, OrgScopedMixin, choice_column, client_check, user_fk
+from app.core.models import (
+    Choice,
+    ClientMixin,
+    OrgScopedMixin,
+    choice_column,
+    client_check,
+    user_fk,
+)
+from app.core.validation import Rule, between, field_validators, required
 from security.crypto import EncryptedText
+
+
+def _positive_minutes(value):
+    if value is None or isinstance(value, bool) or int(value) != value or not 0 < value <= 1440:
+        raise ValueError("Minuten moet een heel getal groter dan 0 zijn (ten hoogste 1440)")
+    return value
+
+
+def _positive_times(value):
+    if value is None or not 0 < value <= 99.99:
+        raise ValueError("Keer per week moet groter dan 0 zijn (ten hoogste 99,99)")
+    return value
 
 
 class HouseholdNorm(OrgScopedMixin, Model):
@@ -24,6 +44,8 @@ class HouseholdNorm(OrgScopedMixin, Model):
     minutes = mapped_column(sa.Integer, nullable=False)
     times_per_week = mapped_column(sa.Numeric(4, 2), nullable=False, default=1)
     active = mapped_column(sa.Boolean, nullable=False, default=True, server_default=sa.true())
+    _checks = field_validators(activity=required("Activiteit"), minutes=_positive_minutes,
+                               times_per_week=_positive_times)
 
     def __str__(self):
         return self.activity
@@ -42,6 +64,9 @@ class HouseholdSurcharge(OrgScopedMixin, Model):
     percent = mapped_column(sa.Integer, nullable=False)
     description = mapped_column(sa.Text, nullable=True)
     active = mapped_column(sa.Boolean, nullable=False, default=True, server_default=sa.true())
+    _checks = field_validators(
+        name=required("Naam"),
+        percent=between(1, 100, "Percentage moet tussen 1 en 100 liggen"))
 
     def __str__(self):
         return f"{self.name} (+{self.percent}%)"
@@ -93,6 +118,11 @@ class HouseholdAssessment(ClientMixin, OrgScopedMixin, Model):
     advice_reasons = mapped_column(EncryptedText, nullable=True)
     assessed_by_id = user_fk()
     assessed_by = relationship("User")
+    __rules__ = (
+        Rule("holder", "Kies een hulpkaarthouder of een hulpvraag (één van beide)",
+             lambda a: (a.holder_id is None and a.holder is None)
+             != (a.help_request_id is None and a.help_request is None)),
+    )
 
     def __str__(self):
         return f"Huishoudelijke hulp {self.started_on:%d-%m-%Y}" if self.started_on else "Huishoudelijke hulp"

@@ -12,17 +12,24 @@ PARTNER_EDIT = [
 PARTNER_SEARCH = ["name", "kind", "contact_name", "pc4", "accepts_referrals", "active"]
 
 OUTREACH_LIST = [
-    "organisation_name", "person", "channel", "frequency", "last_contact_on", "next_contact_on",
+    "organisation_name", "person", "channel", "status", "last_contact_on", "next_contact_on",
+    "owner",
+]
+OUTREACH_DUE = [
+    "next_contact_on", "organisation_name", "person", "channel", "status", "next_step", "owner",
 ]
 OUTREACH_SHOW = [
     "organisation_name", "partner", "person", "person_role", "channel", "frequency", "purpose",
-    "last_contact_on", "next_contact_on", "notes", "organisation", "created_at", "updated_at",
+    "status", "last_contact_on", "next_contact_on", "next_step", "owner", "notes",
+    "organisation", "created_at", "updated_at",
 ]
 OUTREACH_EDIT = [
     "organisation_name", "partner", "person", "person_role", "channel", "frequency", "purpose",
-    "last_contact_on", "next_contact_on", "notes",
+    "status", "last_contact_on", "next_contact_on", "next_step", "owner", "notes",
 ]
-OUTREACH_SEARCH = ["organisation_name", "partner", "person", "channel", "next_contact_on"]
+OUTREACH_SEARCH = [
+    "organisation_name", "partner", "person", "channel", "status", "next_contact_on", "owner",
+]
 
 LABELS = {
     "accepts_referrals": "Neemt doorverwijzingen aan",
@@ -32,6 +39,8 @@ LABELS = {
     "frequency": "Frequentie",
     "last_contact_on": "Laatste contact",
     "next_contact_on": "Volgend contact",
+    "next_step": "Volgende stap",
+    "owner": "Wie benadert",
 }
 DESCRIPTIONS = {
     "name": "Uniek binnen uw organisatie",
@@ -42,4 +51,5 @@ DESCRIPTIONS = {
     "organisation_name": "Wie u wilt benaderen (ook als die nog geen partner is)",
     "partner": "Alleen als de organisatie al partner is",
     "frequency": "Bijv. elk kwartaal",
+    "owner": "Wie van uw organisatie dit contact onderhoudt; krijgt bericht als het zover is",
 }

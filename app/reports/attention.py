@@ -7,8 +7,8 @@ and that ask for action. Only items whose resource the user may read are shown.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from app.cards.models import CardStatus, Evaluation, HelpCard
 from app.concerns.models import Concern, ConcernStatus

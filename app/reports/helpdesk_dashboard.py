@@ -11,19 +11,16 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, g, request
+from flask import Response, request
 from flask_appbuilder import BaseView, expose, has_access
 
 from app.core.models import utcnow
 from app.extensions import db
-from app.organisations.models import Organisation
 from app.reports import helpdesk_figures as hf
-from security.filters import role_names, user_organisation_id
+from app.reports.pages import COLOURS, chosen_organisation
 
 MENU = "Dashboard burenhulp"
 DEFAULT_DAYS = 14
-COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-           "#7f7f7f", "#bcbd22", "#17becf")
 
 
 class HelpDashboardView(BaseView):
@@ -35,13 +32,7 @@ class HelpDashboardView(BaseView):
 
     def _organisation(self):
         """(chosen organisation or None, organisations to choose from: Admin only)."""
-        if "Admin" in role_names(g.user):
-            choices = db.session.query(Organisation).order_by(Organisation.name).all()
-            wanted = request.args.get("organisatie", type=int) or user_organisation_id(g.user)
-            chosen = next((o for o in choices if o.id == wanted), choices[0] if choices else None)
-            return chosen, choices
-        own = user_organisation_id(g.user)
-        return (db.session.get(Organisation, own) if own else None), []
+        return chosen_organisation()
 
     def _days(self) -> int:
         days = request.args.get("dagen", type=int)

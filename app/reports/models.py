@@ -9,6 +9,7 @@ from flask_appbuilder import Model
 from sqlalchemy.orm import mapped_column, relationship
 
 from app.core.models import Choice, OrgScopedMixin, choice_column
+from app.core.validation import Rule, between, field_validators, max_length, past_date
 
 
 class CardEvent(Choice):
@@ -37,6 +38,23 @@ class CardTally(OrgScopedMixin, Model):
     coach_id = mapped_column(sa.ForeignKey("coach.id", ondelete="SET NULL"), nullable=True)
     note = mapped_column(sa.String(200), nullable=True)  # no names: counts only
     coach = relationship("Coach")
+
+    _checks = field_validators(
+        counted_on=past_date("Datum"),
+        number=between(1, 100000, "Het aantal kaarten moet minstens 1 zijn"),
+        minutes_spent=between(0, 6000000, "De bestede tijd kan niet negatief zijn"),
+        research_participants=between(0, 100000, "Het aantal deelnemers aan onderzoek kan niet "
+                                                 "negatief zijn"),
+        note=max_length(200),
+    )
+    __rules__ = (
+        Rule("counted_on", "Vul de datum in", lambda t: t.counted_on is not None),
+        Rule("event", "Kies wat er met de kaarten gebeurde", lambda t: t.event is not None),
+        Rule("number", "Vul het aantal kaarten in", lambda t: t.number is not None),
+        Rule("research_participants",
+             "Het aantal deelnemers aan onderzoek kan niet groter zijn dan het aantal kaarten",
+             lambda t: (t.research_participants or 0) <= (t.number or 0)),
+    )
 
     def __str__(self):
         return f"{self.number} × {self.event} ({self.counted_on:%d-%m-%Y})"

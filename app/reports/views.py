@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import g, url_for
 from flask_appbuilder import IndexView, expose
 
 from app.extensions import db
+from app.reports import signals
 from app.reports.attention import ITEMS
-from security.filters import role_names, scope_query
+from security.filters import role_names, scope_query, user_organisation_id
 from security.roles import allowed
 
 
@@ -29,5 +32,17 @@ class HomeView(IndexView):
                 count = query.filter(item.condition()).count()
                 tiles.append({"label": item.label, "count": count, "url": url_for(item.view),
                               "urgent": item.due_soon and count > 0})
+            tiles += _signal_tiles(user, roles)
         return self.render_template(self.index_template, user=user, tiles=tiles,
                                     appbuilder=self.appbuilder)
+
+
+def _signal_tiles(user, roles) -> list[dict]:
+    """Project leaders: how many stagnation signals are active (app/reports/signals.py)."""
+    org_id = user_organisation_id(user)
+    if org_id is None or not any(r != "Admin" and allowed(r, "LeaderDashboard", "read")
+                                 for r in roles):
+        return []
+    count = len(signals.active(db.session, org_id, dt.date.today()))
+    return [{"label": "Signalen van stagnatie (dashboard projectleider)", "count": count,
+             "url": url_for("LeaderDashboardView.index"), "urgent": count > 0}]

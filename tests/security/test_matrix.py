@@ -31,6 +31,15 @@ PUBLIC = {
     "matching_link.accept",
     # The public help-request form and its thank-you page (app/helpdesk/public.py).
     "public_request.form", "public_request.thanks",
+    # The holder's portal: entry by signed link or code, pages behind the portal session,
+    # and the contact person's own consent link (app/portal/views.py).
+    "portal_entry.start", "portal_entry.code", "portal_entry.link", "portal_entry.logout",
+    "portal.home", "portal.card_overview", "portal.section", "portal.ask_feedback",
+    "portal.resolve", "portal.contacts", "portal.approve", "portal.send_card", "portal.pdf",
+    "portal.my_data", "portal.withdraw", "portal.privacy_request",
+    "portal_consent.contact_consent",
+    # The health check for load balancers (app/ops/health.py): GET only, no personal data.
+    "health.index",
 }
 # FAB's bulk-action routes check the permission of the chosen action themselves.
 ACTION_ROUTES = {"action", "action_post"}

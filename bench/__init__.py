@@ -1,0 +1,1 @@
+"""Hulpregie's benchmarks: `make bench` (python -m bench.run), `make load`, `make soak`."""
