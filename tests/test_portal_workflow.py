@@ -10,7 +10,7 @@ import pytest
 
 from app.cards.models import ApprovalMethod, CardStatus, MakingChoice, SECTION_LIMITS
 from app.concerns.models import Concern
-from app.consents.models import Consent, ConsentForm, ConsentPurpose
+from app.consents.models import ConsentForm, ConsentPurpose
 from app.core.validation import FieldError
 from app.notifications.models import Notification
 from app.portal.models import CardComment

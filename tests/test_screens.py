@@ -39,7 +39,9 @@ def demo_screens(database_url, request, tmp_path_factory):
 
 def test_every_screen_renders_with_demo_data(demo_screens):
     from app.extensions import db
+    from tests.support.fixtures import read_every_support_plan
 
+    read_every_support_plan(demo_screens, "admin_a")
     client = login(demo_screens.test_client(), "admin_a")
     views = [v for v in demo_screens.appbuilder.baseviews if isinstance(v, ScopedModelView)]
     assert len(views) >= 25

@@ -133,11 +133,14 @@ class PerformanceReviewView(ScopedModelView):
 def log_hidden_review(session, pk) -> None:
     """An attempt to open a review the user may not see: logged when the review exists."""
     try:
-        exists = session.get(PerformanceReview, int(pk)) is not None
+        pk = int(pk)
     except (TypeError, ValueError):
         return
+    if not 0 < pk < 2**31:  # ids are 32-bit; SQLite overflows on anything beyond
+        return
+    exists = session.get(PerformanceReview, pk) is not None
     if exists:
-        record(session, "denied", "PerformanceReview", int(pk))
+        record(session, "denied", "PerformanceReview", pk)
         session.commit()
 
 

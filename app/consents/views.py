@@ -218,20 +218,23 @@ class ConsentView(ConsentRules, ScopedModelView):
     @has_access
     def missing(self):
         """Contact persons on an approved/issued card without an active 'on the card' consent;
-        holders with an open card without an active registration consent."""
+        holders with an open card without an active registration consent. Newest first,
+        PAGE_SIZE a page (``?page=``)."""
         session = self.datamodel.session
+        page = max(request.args.get("page", 1, type=int), 1)
+        skip = (page - 1) * PAGE_SIZE
         contacts = (_visible(ContactPerson, g.user)
                     .join(HelpCard, HelpCard.holder_id == ContactPerson.holder_id)
                     .filter(ContactPerson.on_card.is_(True), HelpCard.status.in_(CARD_OUT),
                             ~_has_active(Consent.contact_person_id == ContactPerson.id,
                                          ConsentPurpose.on_card))
-                    .distinct().order_by(ContactPerson.holder_id, ContactPerson.priority)
-                    .limit(PAGE_SIZE + 1).all())
+                    .distinct().order_by(ContactPerson.holder_id.desc(), ContactPerson.priority)
+                    .offset(skip).limit(PAGE_SIZE + 1).all())
         holders = (_visible(Holder, g.user)
                    .filter(Holder.cards.any(HelpCard.status.in_(card_flow.OPEN)),
                            ~_has_active(Consent.holder_id == Holder.id,
                                         ConsentPurpose.registration))
-                   .order_by(Holder.reference).limit(PAGE_SIZE + 1).all())
+                   .order_by(Holder.id.desc()).offset(skip).limit(PAGE_SIZE + 1).all())
         if contacts:
             record_read(session, "list", "ContactPerson", contacts[:PAGE_SIZE], commit=False)
         if holders:
@@ -240,7 +243,7 @@ class ConsentView(ConsentRules, ScopedModelView):
         return self.render_template(
             "consents/missing.html", contacts=contacts[:PAGE_SIZE], holders=holders[:PAGE_SIZE],
             more_contacts=len(contacts) > PAGE_SIZE, more_holders=len(holders) > PAGE_SIZE,
-            title="Ontbrekende toestemmingen")
+            page=page, title="Ontbrekende toestemmingen")
 
     @expose("/oude-verklaring/")
     @has_access

@@ -303,6 +303,9 @@ def demo_app(database_url, request, tmp_path_factory):
             _db.session.commit()
         finally:
             audit.reset_actor(token)
+    from tests.support.fixtures import read_every_support_plan
+
+    read_every_support_plan(application, "admin_a")
     yield application
     with application.app_context():
         _db.session.remove()

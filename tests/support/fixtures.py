@@ -49,3 +49,17 @@ def coach_of(login: str) -> Coach:
 
     user = current_app.appbuilder.sm.find_user(username=login)
     return db.session.query(Coach).filter_by(user_id=user.id).one()
+
+
+def read_every_support_plan(app, username: str) -> None:
+    """Put a user on every support plan's reader list: a plan opens only for its readers
+    (the client decides), Admin included; screen and coverage tests open every record."""
+    from app.extensions import db
+    from app.supportplans.models import SupportPlan
+
+    with app.app_context():
+        user = app.appbuilder.sm.find_user(username=username)
+        for plan in db.session.query(SupportPlan):
+            if user not in plan.readers:
+                plan.readers.append(user)
+        db.session.commit()
