@@ -272,7 +272,7 @@ def _pdf(subject, data: dict, made: str, organisation: str) -> bytes:
                 for key, (heading, _) in SECTIONS.items()]
     html = _env.get_template("access.html").render(
         sections=sections, made=made, organisation=organisation, name=_name(subject),
-        labels=_labels())
+        labels=labels())
     return html_to_pdf(html)
 
 
@@ -288,7 +288,7 @@ def log_summary(events: list[dict]) -> list[dict]:
              "resource": k[5], "count": n} for k, n in sorted(counts.items())]
 
 
-def _labels() -> dict:
+def labels() -> dict:
     """Dutch field names, from the screens' labels (app/<domain>/schemas.py)."""
     from importlib import import_module
 

@@ -19,7 +19,6 @@ from security.audit import actor_for
 from security.filters import scope_query
 from security.roles import VIEW_METHODS
 from workflows import carers as flow
-from workflows.errors import TransitionError
 
 
 class CarerScopeFilter(BaseFilter):
@@ -31,18 +30,6 @@ class CarerScopeFilter(BaseFilter):
         carers = scope_query(sa.select(InformalCarer.id), InformalCarer, getattr(g, "user", None),
                              "CarerOverload")
         return query.filter(CarerOverload.carer_id.in_(carers))
-
-
-def _run(session, fn, success: str):
-    """Run one workflow step in one transaction; the result as a message."""
-    try:
-        fn()
-        session.commit()
-    except (FieldError, TransitionError) as exc:
-        session.rollback()
-        flash(str(exc), "danger")
-    else:
-        flash(success, "success")
 
 
 class InformalCarerView(ScopedModelView):
@@ -102,12 +89,12 @@ class InformalCarerView(ScopedModelView):
             abort(404)
         by, form = actor_for(g.user), request.form
         if form.get("action") == "review":
-            _run(session, lambda: flow.review(
+            self.run_step(lambda: flow.review(
                 session, carer, by=by, on=parse_form_date(form.get("on"), "Datum gesprek"),
                 next_review_on=parse_form_date(form.get("review_on"), "Volgende keer", "review_on")),
                 "De afspraken zijn opnieuw bekeken.")
         elif form.get("action") == "overload":
-            _run(session, lambda: flow.signal_overload(
+            self.run_step(lambda: flow.signal_overload(
                 session, carer, by=by, description=form.get("description", ""),
                 respite_option=form.get("respite_option") or None,
                 follow_up_on=parse_form_date(form.get("follow_up_on"), "Opvolgen op", "follow_up_on")),
@@ -162,14 +149,14 @@ class CarerOverloadView(ScopedModelView):
             abort(404)
         by, form = actor_for(g.user), request.form
         if form.get("action") == "follow_up":
-            _run(session, lambda: flow.follow_up(
+            self.run_step(lambda: flow.follow_up(
                 session, signal, by=by,
                 follow_up_on=parse_form_date(form.get("follow_up_on"), "Opvolgen op", "follow_up_on"),
                 respite_option=form.get("respite_option") or None, note=form.get("note")),
                 "De opvolging is vastgelegd.")
         elif form.get("action") == "resolve":
-            _run(session, lambda: flow.resolve(session, signal, by=by, outcome=form.get("outcome", "")),
-                 "Het signaal is afgesloten.")
+            self.run_step(lambda: flow.resolve(session, signal, by=by, outcome=form.get("outcome", "")),
+                          "Het signaal is afgesloten.")
         else:
             flash("Onbekende stap.", "danger")
         return redirect(url_for("CarerOverloadView.show", pk=pk))

@@ -233,15 +233,8 @@ class IntervisionSessionView(ScopedModelView):
 
     def _step(self, pk, fn, message: str):
         """Run one workflow step on the session ``pk``; the result as a message."""
-        session = self.datamodel.session
         item = self._session_or_404(pk)
-        try:
-            fn(session, item, actor_for(g.user))
-            session.commit()
-            flash(message, "success")
-        except (FieldError, TransitionError) as exc:
-            session.rollback()
-            flash(str(exc), "danger")
+        self.run_step(lambda: fn(self.datamodel.session, item, actor_for(g.user)), message)
         return redirect(url_for("IntervisionSessionView.meeting", pk=pk))
 
     @expose("/plannen", methods=["GET", "POST"])

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import g, request, session
+from flask import flash, g, request, session
 from flask_appbuilder import ModelView
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget, Select2Widget
 from wtforms import SelectField, StringField
 from wtforms.validators import Optional
 
 from app.core.scoping import ScopedMixin
-from app.core.validation import FormCheck, format_phone, model_field_checks
+from app.core.validation import FieldError, FormCheck, format_phone, model_field_checks
 from security.audit import record_ids, record_read
 from security.roles import VIEW_METHODS
 from security.search import blind_index_columns
@@ -24,6 +24,23 @@ class ScopedModelView(ScopedMixin, ModelView):
     method_permission_name = VIEW_METHODS
     page_size = 25
     list_template = "appbuilder/general/model/list.html"
+
+    def run_step(self, perform, success: str | None = None) -> bool:
+        """Run one workflow step in one transaction: commit and flash ``success``, or roll
+        back and flash why it was refused (the views' twin of ScopedModelRestApi.run_step)."""
+        from workflows.errors import TransitionError
+
+        db_session = self.datamodel.session
+        try:
+            perform()
+            db_session.commit()
+        except (FieldError, TransitionError) as exc:
+            db_session.rollback()
+            flash(str(exc), "danger")
+            return False
+        if success:
+            flash(success, "success")
+        return True
 
     def __init__(self, **kwargs):
         self._init_scope()

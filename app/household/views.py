@@ -181,16 +181,7 @@ class HouseholdAssessmentView(ScopedModelView):
     def _step(self, pk, perform, done=None):
         """Run one state change of the assessment from a posted form, in one transaction."""
         item = self._item(pk)
-        session = self.datamodel.session
-        try:
-            perform(session, item)
-            session.commit()
-        except (TransitionError, FieldError) as exc:
-            session.rollback()
-            flash(str(exc), "danger")
-        else:
-            if done:
-                flash(done, "success")
+        self.run_step(lambda: perform(self.datamodel.session, item), done)
         return item
 
     @expose("/answer/<int:pk>", methods=["POST"])

@@ -353,7 +353,7 @@ def my_data():
     sections = [(heading, data[key]) for key, (heading, _) in access_export.SECTIONS.items()
                 if key in data and data[key]]
     return _page("portal/data.html", held=sections, log=log,
-                 labels=access_export._labels(),
+                 labels=access_export.labels(),
                  own_consents=wf.own_consents(db.session, holder),
                  methods=consents.METHODS)
 
