@@ -40,7 +40,7 @@ def env_settings() -> dict:
         # Where staff and the public reach this installation: links in mails start with it.
         "HULPREGIE_BASE_URL": env("HULPREGIE_BASE_URL", "http://localhost:8080"),
         "PC4_DATA": env("PC4_DATA", str(BASE_DIR.parent / "shared" / "data" / "nl-pc4.csv")),
-        # Control room export (workflows/export_control_room.py): PEM files, and where the
+        # Control room export (workflows/controlroom.py): PEM files, and where the
         # protected export files are kept for download (ciphertext only).
         "HULPREGIE_MELDKAMER_PUBLIC_KEY": env("HULPREGIE_MELDKAMER_PUBLIC_KEY", ""),
         "HULPREGIE_MELDKAMER_SIGNING_KEY": env("HULPREGIE_MELDKAMER_SIGNING_KEY", ""),
@@ -64,13 +64,13 @@ POLICY = {
     "HULPREGIE_REQUEST_WAIT_DAYS": 14,  # a card request waits too long after this many days
     "HULPREGIE_STAGNATION_WEEKS": 8,  # signal: no new card requests in this many weeks
     "HULPREGIE_OVERDUE_EVALUATIONS_MAX": 3,  # signal: more overdue evaluations than this
-    # Retention (workflows/retention.py): erased this many months after …
+    # Retention (workflows/privacy/retention.py): erased this many months after …
     "HULPREGIE_RETENTION_HOLDER_MONTHS": 24,  # … the holder's last card ended or was withdrawn
     "HULPREGIE_RETENTION_VOLUNTEER_MONTHS": 12,  # … a volunteer became inactive (or rejected)
     "HULPREGIE_RETENTION_REQUEST_MONTHS": 18,  # … a help request was closed, rejected, referred
     "HULPREGIE_CARER_REVIEW_MONTHS": 6,  # a carer's agreements are reviewed after this many months
     "HULPREGIE_SUPPORT_PLAN_REMINDER_DAYS": 7,  # reminder this many days before a plan conversation
-    # Several instances (workflows/scheduler.py, outbox.py; README "Deployment"):
+    # Several instances (infra/scheduler.py, outbox.py; README "Deployment"):
     "HULPREGIE_SCHEDULER_RETRY_SECONDS": 15,  # a waiting scheduler tries to become leader
     "HULPREGIE_OUTBOX_INTERVAL_SECONDS": 60,  # the leader sends the outbox this often
     "HULPREGIE_OUTBOX_LEASE_SECONDS": 600,  # a dead sender's claimed mail is taken over after
@@ -79,7 +79,7 @@ POLICY = {
     "HULPREGIE_PORTAL_LINK_HOURS": 72,
     "HULPREGIE_PORTAL_CODE_HOURS": 24,
     "HULPREGIE_PORTAL_SESSION_MINUTES": 30,
-    # Coaches (workflows/intervision.py, reviews.py, outreach.py)
+    # Coaches (workflows/coaches/intervision.py, reviews.py, outreach.py)
     "HULPREGIE_INTERVISION_WEEKS": 6,  # next intervision proposed this many weeks after the last
     "HULPREGIE_INTERVISION_REMINDER_DAYS": 3,  # invited coaches reminded this many days ahead
     "HULPREGIE_REVIEW_MONTHS": 12,  # performance review this many months after the last one

@@ -99,7 +99,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     install_blind_index(Model)
     install_rules(Model)
     audit.install(Session)
-    import_module("workflows.restrictions").install(Session)  # AVG art. 18
+    import_module("workflows.privacy.restrictions").install(Session)  # AVG art. 18
     from app import ops
 
     ops.prepare(app)

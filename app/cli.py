@@ -43,7 +43,7 @@ def roles_table():
 @click.password_option(help="Wachtwoord (wordt gevraagd als u het weglaat).")
 def users_add(username, roles, organisation, email, first_name, last_name, partner, password):
     """Add a staff member with one or more roles, linked to an organisation."""
-    from workflows.users import UserError, add_user
+    from workflows.organisations import UserError, add_user
 
     try:
         add_user(username, password, email=email, roles=roles, organisation_name=organisation,
@@ -107,7 +107,7 @@ def scheduler_tick(now):
     """Run every scheduled job once, now (for cron and tests)."""
     import datetime as dt
 
-    from workflows.scheduler import tick
+    from infra.scheduler import tick
 
     try:
         moment = dt.datetime.fromisoformat(now) if now else None
@@ -125,7 +125,7 @@ def scheduler_tick(now):
 @scheduler_cli.command("run")
 def scheduler_run():
     """Run the scheduler in this process (the leader; other processes wait and take over)."""
-    from workflows.scheduler import serve
+    from infra.scheduler import serve
 
     serve()
 
@@ -133,7 +133,7 @@ def scheduler_run():
 @scheduler_cli.command("jobs")
 def scheduler_jobs():
     """List the job table."""
-    from workflows.scheduler import JOBS
+    from infra.scheduler import JOBS
 
     for job in JOBS:
         trigger = ", ".join(f"{k}={v}" for k, v in job.trigger.items())

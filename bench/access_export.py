@@ -106,7 +106,7 @@ def run(app, ctx) -> list:
     from app.extensions import db
     from app.holders.models import Holder
     from security.audit import Actor
-    from workflows.access_export import build_archive
+    from workflows.privacy.access_export import build_archive
 
     with app.app_context(), app.test_request_context():
         holder_id = prepare_person(app, org_id)

@@ -158,7 +158,7 @@ def child(url: str, org_id: int, key_dir: str, out: str) -> None:
     app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
     from app.extensions import db
     from security.audit import Actor
-    from workflows.export_control_room import run_export
+    from workflows.controlroom import run_export
 
     with app.app_context():
         db.session.execute(db.text("SELECT 1"))

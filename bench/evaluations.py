@@ -1,7 +1,7 @@
 """`make bench`, the daily scan for due card evaluations at 1,000,000 cards.
 
 The scheduler's evaluation job starts with one query: active cards (issued, or evaluated
-before) whose evaluation falls within the invitation window (``workflows.evaluations.
+before) whose evaluation falls within the invitation window (``workflows.cards.evaluations.
 due_cards``); the job moves each card it finds to ``evaluation_due``. The generator
 (bench/generate.py) fills N cards (default 1,000,000) as a running installation has them --
 active cards due in the coming year, a few due today, cards under evaluation and ended cards --
@@ -29,7 +29,7 @@ def measure(app, repeats: int) -> dict:
 
     from app.cards.models import HelpCard
     from app.extensions import db
-    from workflows.evaluations import ACTIVE, due_cards
+    from workflows.cards.evaluations import ACTIVE, due_cards
 
     # Yesterday's run took everything up to yesterday's window; today one more day is due.
     until = TODAY + dt.timedelta(weeks=4)

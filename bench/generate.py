@@ -204,7 +204,7 @@ def holders(app, n: int, keys=tuple(ORGS)) -> dict[str, int]:
     """n holders in each bench organisation, with a project leader ``bench_<key>`` each."""
     from app.extensions import db
     from app.organisations.models import Organisation
-    from workflows.users import add_user
+    from workflows.organisations import add_user
 
     ids = {}
     with app.app_context():

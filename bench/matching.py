@@ -1,7 +1,7 @@
 """Matching bench (part of `make bench`): the top 10 volunteers for a help request at N
 volunteers spread over the whole country (default 100,000) in one organisation.
 
-It measures ``workflows.matching.rank`` (PC4 rings around the request, an indexed
+It measures ``workflows.helpdesk.matching.rank`` (PC4 rings around the request, an indexed
 ``volunteer.pc4 IN (…)`` prefilter, exact distance in Python) against a brute force in the
 same run: the same conditions in SQL but no postcode prefilter, and the haversine distance
 of every volunteer left. Both must give the same volunteers in the same order (checked).
@@ -135,7 +135,7 @@ def prepare(app, n: int, fresh: bool) -> int:
 def brute_force(session, req, today, limit: int):
     """The same conditions in SQL, no postcode prefilter; the distance of everyone left."""
     from app.core.geo import haversine_km, index
-    from workflows.matching import eligible
+    from workflows.helpdesk.matching import eligible
 
     places = index().places
     origin = places[req.pc4]
@@ -159,7 +159,7 @@ def p95(values: list[float]) -> float:
 def measure(app, org_id: int, brute_runs: int) -> dict:
     from app.extensions import db
     from app.helpdesk.models import HelpRequest
-    from workflows.matching import rank
+    from workflows.helpdesk.matching import rank
 
     today = dt.date.today()
     times = {"rank": [], "brute": [], "found": []}
@@ -200,7 +200,7 @@ def demo_share(folder: str) -> list[str]:
     from app.helpdesk.models import HelpRequest, Match, MatchStatus, RequestStatus
     from app.organisations.models import Organisation
     from security.sync import sync_roles
-    from workflows.matching import rank
+    from workflows.helpdesk.matching import rank
 
     url = f"sqlite:///{Path(folder) / 'demo.db'}"
     app = create_app("test", SQLALCHEMY_DATABASE_URI=url)

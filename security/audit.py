@@ -13,6 +13,7 @@ removed. Events name fields, never their values.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
 import hashlib
@@ -81,6 +82,43 @@ def set_actor(actor: Actor | None):
 
 def reset_actor(token) -> None:
     _actor.reset(token)
+
+
+@contextlib.contextmanager
+def acting(by: Actor | None):
+    """Attribute every audit event written inside the block to ``by`` (None: leave the
+    current actor). The one way workflows, jobs and the CLI say who acts."""
+    token = set_actor(by) if by is not None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            reset_actor(token)
+
+
+def role_list(by: Actor | None) -> list[str]:
+    """The actor's role names (``Actor.roles`` is comma-separated)."""
+    return [r.strip() for r in ((by.roles if by else None) or "").split(",") if r.strip()]
+
+
+def audit(session: Session, by: Actor | None, action: str, obj=None, *, resource: str | None = None,
+          record_id=None, holder_id=None, purpose: str | None = None, fields=None,
+          flush: bool = False) -> None:
+    """Record ``action`` as ``by``: the one audit helper of every workflow step.
+
+    ``obj`` names the record (its class name and id, and its holder where the model knows
+    it); ``resource``/``record_id``/``holder_id`` override or stand in for it. ``flush``
+    first flushes the session (ids for new records; the flush listener logs the writes as
+    ``by`` too)."""
+    with acting(by):
+        if flush:
+            session.flush()
+        if obj is not None:
+            resource = resource or type(obj).__name__
+            record_id = obj.id if record_id is None else record_id
+            holder_id = holder_of(obj) if holder_id is None else holder_id
+        record(session, action, resource, record_id, holder_id=holder_id, purpose=purpose,
+               fields=fields)
 
 
 def actor_for(user) -> Actor:

@@ -1,7 +1,7 @@
 """The password policy: long enough, not the login name or e-mail, not a well-known password.
 
 Deliberately humane (NCSC/NIST style): no rules about capitals or digits, a sentence of a few
-words is a good password. Applied by ``workflows.users.add_user`` (CLI) and, through FAB's
+words is a good password. Applied by ``workflows.organisations.add_user`` (CLI) and, through FAB's
 ``FAB_PASSWORD_COMPLEXITY_VALIDATOR`` hook, by the user add form and both reset-password forms.
 """
 

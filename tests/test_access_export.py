@@ -1,4 +1,4 @@
-"""The access/portability archive (workflows/access_export.py): every kind of record of a
+"""The access/portability archive (workflows/privacy/access_export.py): every kind of record of a
 seeded person, nothing of other people, a valid PDF, audited; and a coverage test over all
 models with personal (encrypted) columns."""
 
@@ -23,7 +23,8 @@ from security.audit import Actor, AuditEvent
 from security.crypto import encrypted_columns
 from tests.support import factories
 from tests.support.fixtures import org_id
-from workflows import access_export, privacy
+from workflows import privacy
+from workflows.privacy import access_export
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Back-up and restore (workflows/backup.py, `flask --app run backup …`) on SQLite and
+"""Back-up and restore (infra/backup.py, `flask --app run backup …`) on SQLite and
 PostgreSQL: a round trip changes nothing, an erased person stays erased, and a changed file,
 a wrong key or another schema revision is refused with nothing changed."""
 
@@ -17,8 +17,8 @@ from app.volunteers.models import Volunteer
 from security.audit import Actor, verify_chain
 from tests.support import factories
 from tests.support.fixtures import org_id
-from workflows import backup
-from workflows.erasure import erase_subject
+from infra import backup
+from workflows.privacy.erasure import erase_subject
 
 KEY = b"k" * 32
 KEY_TEXT = base64.b64encode(KEY).decode()

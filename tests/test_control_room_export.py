@@ -25,7 +25,7 @@ from security.audit import Actor, AuditEvent
 from tests.conftest import login
 from tests.test_demo import demo_app  # noqa: F401  (the demo data fixture)
 from workflows import cards as card_wf
-from workflows import export_control_room as wf
+from workflows import controlroom as wf
 
 BY = Actor(None, "test meldkamer")
 _n = itertools.count(1)

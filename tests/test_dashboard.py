@@ -26,7 +26,7 @@ from app.volunteers.models import (
 )
 from tests.conftest import login
 from tests.support.fixtures import PASSWORD
-from workflows.users import add_user
+from workflows.organisations import add_user
 
 ORG = "Organisatie Dashboardtest"
 EMPTY_ORG = "Organisatie Zonder Cijfers"

@@ -121,7 +121,7 @@ def test_one_scheduler_tick_on_demo_data_sends_the_due_mails_once(demo_app, smtp
     from app.cards.models import Evaluation
     from app.extensions import db
     from app.notifications.models import Notification, NotificationStatus
-    from workflows.scheduler import tick
+    from infra.scheduler import tick
 
     demo_app.config.update(SMTP_HOST=smtp_server.host, SMTP_PORT=smtp_server.port)
     smtp_server.clear()

@@ -6,7 +6,7 @@ A login on instance A works on instance B. 200 queued mails; the scheduler leade
 with SIGKILL while it sends; the other process takes over and every mail arrives exactly once
 (counted by Message-ID at the SMTP server, which does not drop repeats). The server answers
 each mail after a short pause, so the kill lands while a mail is handed over and not yet
-confirmed: the case the outbox must not send twice (workflows/outbox.py).
+confirmed: the case the outbox must not send twice (infra/outbox.py).
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def _prepare(url: str):
 def _queue_mails(application) -> None:
     from app.extensions import db
     from tests.support.fixtures import org_id
-    from workflows.notify import enqueue
+    from infra.notify import enqueue
 
     with application.app_context():
         for i in range(MAILS):

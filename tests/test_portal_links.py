@@ -34,7 +34,7 @@ def _send(app, db, holder, **helper):
 
 
 def test_link_mailed_opened_once_then_refused(app, db, smtp):
-    from workflows.outbox import deliver_due
+    from infra.outbox import deliver_due
 
     holder = support.holder()
     link, mail, token = _send(app, db, holder)

@@ -35,7 +35,7 @@ def _mail(db, key_prefix):
 
 
 def test_draft_contact_approve_and_download(app, db, smtp):
-    from workflows.outbox import deliver_due
+    from infra.outbox import deliver_due
 
     holder = support.holder()
     client = support.open_portal(app, holder)
@@ -234,7 +234,8 @@ def test_save_section_limits(app, db):
 
 def test_access_export_lists_and_erasure_removes_portal_records(app, db):
     from app.portal.models import PortalLink
-    from workflows import access_export, erasure
+    from workflows.privacy import access_export
+    from workflows.privacy import erasure
 
     holder = support.holder()
     by = wf.holder_actor(holder)

@@ -9,7 +9,7 @@ import pytest
 from app.helpdesk.models import HelpRequest, RequestChannel, RequestStatus
 from app.organisations.models import Organisation
 from tests.support.fixtures import org_id
-from workflows.outbox import deliver_due
+from infra.outbox import deliver_due
 
 _seq = itertools.count(1)
 

@@ -17,8 +17,8 @@ from app.core.models import utcnow
 from app.core.validation import FieldError
 from security.audit import Actor
 from security.audit import record as audit_record
-from workflows.dates import add_months
-from workflows.errors import TransitionError
+from infra.dates import add_months
+from app.core.errors import TransitionError
 
 __all__ = ["record", "review", "signal_overload", "follow_up", "resolve",
            "reserved_act_problems", "due_reminders"]
@@ -160,7 +160,7 @@ def resolve(session: Session, signal: CarerOverload, *, by: Actor, outcome: str,
 
 def _recipients(session: Session, carer: InformalCarer) -> list[str]:
     """The holder's coach; for a requester's carer (or a holder without coach), the helpdesk."""
-    from workflows.notify import staff_addresses
+    from infra.notify import staff_addresses
 
     coach = carer.holder.coach if carer.holder is not None else None
     if coach is not None and (coach.email or (coach.user and coach.user.email)):
@@ -178,8 +178,8 @@ def due_reminders(now: dt.datetime) -> dict:
     """Job ``carer_reviews``: a review that is due, and an overload follow-up that is due,
     each mailed once per date to the coach (or the helpdesk)."""
     from app.extensions import db
-    from workflows.notify import enqueue, public_url
-    from workflows.restrictions import restricted_ids
+    from infra.notify import enqueue, public_url
+    from workflows.privacy.restrictions import restricted_ids
 
     today = now.date()
     restricted = restricted_ids(db.session, "Holder")

@@ -20,7 +20,7 @@ from app.core.validation import FieldError
 from app.helpdesk.models import Referral
 from app.partners.models import Partner, PartnerKind
 from security.audit import Actor, record
-from workflows.errors import TransitionError
+from app.core.errors import TransitionError
 
 FOLLOW_UP_DAYS = 7
 NEIGHBOURHOOD_TEAM = "Wijkteam"

@@ -51,9 +51,9 @@ from app.volunteers.models import Volunteer
 from security.audit import Actor, holder_of, record, reset_actor, set_actor
 from security.crypto import decrypt_bytes, encrypt_bytes, key_ring
 from workflows import cards, concerns
-from workflows.dates import add_months
-from workflows.errors import TransitionError
-from workflows.notify import enqueue, public_url
+from infra.dates import add_months
+from app.core.errors import TransitionError
+from infra.notify import enqueue, public_url
 
 P = ConsentPurpose
 SUBJECTS = {"holder": Holder, "contact_person": ContactPerson, "help_request": HelpRequest,

@@ -35,8 +35,8 @@ from app.household.models import (
     HouseholdSurcharge,
 )
 from security.audit import Actor, record
-from workflows.dates import add_months
-from workflows.errors import TransitionError
+from infra.dates import add_months
+from app.core.errors import TransitionError
 
 NONE, DONE = "none", "done"  # outcomes of a step: no indication / compute the advice
 INSTRUCTION_MONTHS = 6  # instruction: a temporary indication of at most 6 months

@@ -40,8 +40,8 @@ from app.privacy.models import PrivacyChannel, PrivacyRequestKind
 from security.audit import Actor, record, reset_actor, set_actor
 from security.links import LinkError, make_token, read_token
 from workflows import cards, consents, privacy
-from workflows.errors import TransitionError
-from workflows.notify import enqueue, public_url, staff_addresses
+from app.core.errors import TransitionError
+from infra.notify import enqueue, public_url, staff_addresses
 
 LINK_SALT, CONSENT_SALT = "portaal", "portaal-toestemming"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out by phone

@@ -21,7 +21,7 @@ from app.core.validation import FieldError
 from app.supportplans.models import SupportPlan, SupportPlanStatus, SupportPlanVersion
 from security.audit import Actor, record
 from security.roles import allowed
-from workflows.errors import TransitionError
+from app.core.errors import TransitionError
 
 # The conversation guide's answers, in the order of the conversation.
 FIELDS = ("important", "can_do_self", "wants_to_do_self", "goes_well", "goes_less_well",
@@ -219,8 +219,8 @@ def conversation_reminders(now: dt.datetime) -> dict:
     """Job ``support_plan_conversations``: mail the coach (or the plan's creator) the week
     before a planned conversation; once per plan and date (outbox dedupe key)."""
     from app.extensions import db
-    from workflows.notify import enqueue, public_url
-    from workflows.restrictions import restricted_ids
+    from infra.notify import enqueue, public_url
+    from workflows.privacy.restrictions import restricted_ids
 
     today = now.date()
     days = current_app.config.get("HULPREGIE_SUPPORT_PLAN_REMINDER_DAYS", REMINDER_DAYS)

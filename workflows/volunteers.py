@@ -25,9 +25,9 @@ from app.vog.profiles import DEFAULT_PROFILE, SCREENING_PROFILES, profile_codes,
 from app.volunteers.models import Volunteer, VolunteerStatus as VS
 from security.audit import Actor, record, reset_actor, set_actor
 from security.roles import allowed
-from workflows.dates import add_months
-from workflows.errors import TransitionError
-from workflows.notify import enqueue, staff_addresses
+from infra.dates import add_months
+from app.core.errors import TransitionError
+from infra.notify import enqueue, staff_addresses
 
 COORDINATOR = "VolunteerCoordinator"
 

@@ -26,7 +26,7 @@ from app.core.views import ScopedModelView
 from security.audit import actor_for
 from security.roles import VIEW_METHODS
 from workflows import cards as flow
-from workflows.errors import TransitionError
+from app.core.errors import TransitionError
 
 
 class HelpCardVersionView(VersionRules, ScopedModelView):

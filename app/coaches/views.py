@@ -19,9 +19,10 @@ from app.core.views import ScopedModelView
 from security.audit import actor_for, record, record_ids, record_read
 from security.filters import user_organisation_id
 from security.roles import VIEW_METHODS
-from workflows import intervision, reviews
+from workflows.coaches import intervision
+from workflows.coaches import reviews
 from workflows.cards import IN_PROGRESS, format_minutes
-from workflows.errors import TransitionError
+from app.core.errors import TransitionError
 
 
 def caseload(session, coach_ids) -> list[dict]:

@@ -20,7 +20,7 @@ from app.core.views import ScopedModelView
 from security.audit import actor_for, record_read
 from security.roles import VIEW_METHODS
 from workflows import concerns as wf
-from workflows.errors import TransitionError
+from app.core.errors import TransitionError
 
 
 class DueFilter(BaseFilter):

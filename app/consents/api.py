@@ -9,7 +9,7 @@ from app.core.validation import FieldError, parse_form_date
 from security.audit import actor_for
 from security.roles import API_METHODS
 from workflows import consents as wf
-from workflows.errors import TransitionError
+from app.core.errors import TransitionError
 
 
 class ConsentApi(ConsentRules, ScopedModelRestApi):

@@ -4,7 +4,7 @@ A given consent never changes, except that it is withdrawn once (the withdrawal 
 privacy notice that consents refer to is neither edited nor deleted (a change is a new
 version). :func:`install` puts a ``before_flush`` guard on the session class, so the views,
 the API, workflows and the CLI are all held to it. The erasure workflow may clear evidence
-and delete consents inside ``workflows.restrictions.allow_changes``.
+and delete consents inside ``workflows.privacy.restrictions.allow_changes``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ NOTICE_IN_USE = ("Naar deze versie verwijzen toestemmingen; maak een nieuwe vers
                  "privacyverklaring")
 WITHDRAWAL_FIELDS = {"withdrawn_at", "withdrawn_by_id", "withdrawal_method", "withdrawal_reason",
                      "updated_at"}
-_OVERRIDE = "restrictions_override"  # set by workflows.restrictions.allow_changes (erasure)
+_OVERRIDE = "restrictions_override"  # set by workflows.privacy.restrictions.allow_changes (erasure)
 
 
 def _changed(obj) -> list[str]:

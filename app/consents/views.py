@@ -33,7 +33,7 @@ from security.filters import scope_query
 from security.roles import VIEW_METHODS
 from workflows import cards as card_flow
 from workflows import consents as wf
-from workflows.errors import TransitionError
+from app.core.errors import TransitionError
 
 PAGE_SIZE = 50
 SUBJECT_LIMIT = 500  # choices on the per-person page; beyond that, open the person's record

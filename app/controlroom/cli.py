@@ -40,7 +40,7 @@ def export(out, full, purpose, organisation):
     """Write the next export (changes since the previous one, or --full) to FILE."""
     from app.extensions import db
     from security.audit import Actor
-    from workflows.export_control_room import ExportError, configured_keys, run_export
+    from workflows.controlroom import ExportError, configured_keys, run_export
 
     org = _organisation(organisation)
     target = Path(out)
@@ -75,7 +75,7 @@ def export(out, full, purpose, organisation):
 def verify(path, key, signer):
     """Check the signature, decrypt, validate against the schema; print header and counts."""
     from security import envelope
-    from workflows.export_control_room import read_export
+    from workflows.controlroom import read_export
 
     try:
         private = envelope.load_recipient_private_key(key)

@@ -1,5 +1,5 @@
 """Which fields of the control room exports each screen and the API show (read-only: exports
-are made by workflows/export_control_room.py, never edited)."""
+are made by workflows/controlroom.py, never edited)."""
 
 LIST = ["created_at", "created_by", "full", "upserts", "deletes", "checksum", "purpose"]
 SHOW = ["export_id", "created_at", "created_by", "full", "previous", "upserts", "deletes",

@@ -20,7 +20,7 @@ from app.organisations.models import Organisation
 from security.audit import actor_for, record, record_read
 from security.filters import role_names, scope_query, user_organisation_id
 from security.roles import VIEW_METHODS
-from workflows import export_control_room as wf
+from workflows import controlroom as wf
 
 
 def export_dir() -> Path:

@@ -94,7 +94,7 @@ class ScopedModelRestApi(ScopedMixin, ModelRestApi):
         in one transaction. Returns (item, None), or (None, the 404 or 400 response)."""
         from sqlalchemy.exc import IntegrityError
 
-        from workflows.errors import TransitionError
+        from app.core.errors import TransitionError
 
         session = self.datamodel.session
         item = self.datamodel.get(pk, self._base_filters)

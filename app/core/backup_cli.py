@@ -1,4 +1,4 @@
-"""`flask --app run backup create|restore|verify` (logic in workflows/backup.py; docs/cli.md)."""
+"""`flask --app run backup create|restore|verify` (logic in infra/backup.py; docs/cli.md)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ backup_cli = AppGroup("backup", help="Versleutelde back-up van de hele database,
 
 
 def _key() -> bytes:
-    from workflows.backup import BackupError, load_key
+    from infra.backup import BackupError, load_key
 
     try:
         return load_key(os.environ.get("HULPREGIE_BACKUP_KEY"))
@@ -29,7 +29,7 @@ def _tables(header: dict) -> str:
 def backup_create(out):
     """Write an encrypted back-up of every table (key: HULPREGIE_BACKUP_KEY)."""
     from app.extensions import db
-    from workflows.backup import BackupError, create
+    from infra.backup import BackupError, create
 
     key = _key()
     try:
@@ -45,7 +45,7 @@ def backup_create(out):
 @click.option("--in", "path", required=True, type=click.Path(dir_okay=False, exists=True))
 def backup_verify(path):
     """Check a back-up (key, integrity, row counts) without touching the database."""
-    from workflows.backup import BackupError, verify
+    from infra.backup import BackupError, verify
 
     key = _key()
     try:
@@ -62,8 +62,8 @@ def backup_verify(path):
 def backup_restore(path, yes):
     """Replace every row with the back-up's and erase again whoever was erased since."""
     from app.extensions import db
-    from workflows.backup import BackupError, restore
-    from workflows.errors import TransitionError
+    from infra.backup import BackupError, restore
+    from app.core.errors import TransitionError
 
     key = _key()
     if not yes:

@@ -3,7 +3,7 @@
 The centroids come from the CSV that ``PC4_DATA`` names (columns ``postcode``, ``latitude``,
 ``longitude``; ``woonplaats`` when present). It is read once per process and path. A grid of
 about 5 × 5 km cells over the centroids answers "which PC4 areas lie within R km of this
-one" without measuring all ~4,000 of them: matching (workflows/matching.py) turns that into
+one" without measuring all ~4,000 of them: matching (workflows/helpdesk/matching.py) turns that into
 an indexed ``volunteer.pc4 IN (…)`` prefilter.
 """
 

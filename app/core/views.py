@@ -28,7 +28,7 @@ class ScopedModelView(ScopedMixin, ModelView):
     def run_step(self, perform, success: str | None = None) -> bool:
         """Run one workflow step in one transaction: commit and flash ``success``, or roll
         back and flash why it was refused (the views' twin of ScopedModelRestApi.run_step)."""
-        from workflows.errors import TransitionError
+        from app.core.errors import TransitionError
 
         db_session = self.datamodel.session
         try:

@@ -21,7 +21,7 @@ from flask import current_app
 from app.core.models import utcnow
 from app.demo import texts as T
 from app.volunteers.availability import DAYS, PARTS
-from workflows.dates import add_months
+from infra.dates import add_months
 
 MAIN_ORG = "Hulpkaart Utrecht e.o."
 SECOND_ORG = "Hulpkaart Heuvelrug"

@@ -1,7 +1,7 @@
 """The public feedback form (no login): ``/feedback/<token>`` from the one-month mail.
 
 The signed link says which match and which respondent (requester, volunteer, partner); it
-works once (workflows/feedback.py refuses a second answer) and for HULPREGIE_LINK_DAYS days.
+works once (workflows/helpdesk/feedback.py refuses a second answer) and for HULPREGIE_LINK_DAYS days.
 CSRF comes from the app-wide CSRFProtect; posts are rate limited per client address.
 """
 
@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from app.core.validation import FieldError
 from app.extensions import db
 from security.links import LinkError
-from workflows import feedback as wf
-from workflows.errors import TransitionError
+from workflows.helpdesk import feedback as wf
+from app.core.errors import TransitionError
 
 RATE_LIMIT = "10 per minute"
 

@@ -36,8 +36,8 @@ from security.audit import Actor, actor_for, record_ids, record_read
 from security.filters import scope_query
 from security.links import LinkError
 from security.roles import VIEW_METHODS
-from workflows import matching
-from workflows.errors import TransitionError
+from workflows.helpdesk import matching
+from app.core.errors import TransitionError
 from workflows.helpdesk import acting
 
 RATE_LIMIT = "10 per minute"

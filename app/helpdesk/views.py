@@ -15,7 +15,7 @@ from security.audit import actor_for, record_read
 from security.filters import scope_query
 from security.roles import VIEW_METHODS
 from workflows import helpdesk as flow
-from workflows.errors import TransitionError
+from app.core.errors import TransitionError
 
 
 def check_sharing_consent(session, referral) -> None:

@@ -24,7 +24,7 @@ from security.audit import actor_for, record, record_read
 from security.filters import scope_query
 from security.roles import VIEW_METHODS
 from workflows import household as flow
-from workflows.errors import TransitionError
+from app.core.errors import TransitionError
 
 
 class HouseholdNormView(ScopedModelView):

@@ -39,7 +39,7 @@ def code_heads() -> frozenset[str]:
 def _scheduler(conn: sa.Connection) -> str:
     if conn.dialect.name != "postgresql":
         return "unknown"
-    from workflows.scheduler import LeaderLock
+    from infra.scheduler import LeaderLock
 
     key = LeaderLock(db.engine).key & 0xFFFFFFFFFFFFFFFF  # pg_locks shows it as two halves
     held = conn.scalar(sa.text(

@@ -11,8 +11,8 @@ from app.partners import schemas as s
 from app.partners.models import Channel, OutreachContact, OutreachStatus, Partner
 from security.audit import actor_for, record_read
 from security.roles import VIEW_METHODS
-from workflows import outreach
-from workflows.errors import TransitionError
+from workflows import partners as outreach
+from app.core.errors import TransitionError
 
 
 class PartnerView(ScopedModelView):

@@ -17,7 +17,7 @@ from security.audit import actor_for, record_read
 from security.filters import scope_query, user_organisation_id
 from workflows import cards
 from workflows import portal as wf
-from workflows.errors import TransitionError
+from app.core.errors import TransitionError
 
 
 def _visible(model, pk: int, resource: str):

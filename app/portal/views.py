@@ -34,9 +34,10 @@ from app.portal import access
 from app.portal.models import CardComment
 from security.audit import record, record_read
 from security.links import LinkError
-from workflows import access_export, cards, consents
+from workflows import cards, consents
+from workflows.privacy import access_export
 from workflows import portal as wf
-from workflows.errors import TransitionError
+from app.core.errors import TransitionError
 
 ENTRY_LIMIT = "10 per minute"
 

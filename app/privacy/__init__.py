@@ -1,5 +1,5 @@
 """AVG data-subject requests (workflows/privacy.py), their legal deadline, and the
-restriction of processing (workflows/restrictions.py) shown on every restricted record."""
+restriction of processing (workflows/privacy/restrictions.py) shown on every restricted record."""
 
 
 def register(appbuilder):
@@ -19,7 +19,7 @@ def register(appbuilder):
 def _restriction(item):
     """Jinja: the active restriction covering ``item`` (for privacy/_restriction.html)."""
     from app.extensions import db
-    from workflows.restrictions import restriction_of
+    from workflows.privacy.restrictions import restriction_of
 
     return restriction_of(db.session, item)
 
@@ -28,7 +28,7 @@ def _flash_restriction(appbuilder) -> None:
     """Opening (or editing) a restricted record shows why it may not be changed."""
     from flask import flash, g, request
 
-    from workflows.restrictions import RestrictedError, _GUARDED
+    from workflows.privacy.restrictions import RestrictedError, _GUARDED
 
     endpoint = request.endpoint or ""
     view_name, _, method = endpoint.rpartition(".")

@@ -29,7 +29,7 @@ def retention_command(dry_run, now):
     from app.core.models import utcnow
     from app.extensions import db
     from security.audit import Actor, reset_actor, set_actor
-    from workflows.retention import LABELS, run_retention
+    from workflows.privacy.retention import LABELS, run_retention
 
     try:
         moment = dt.datetime.fromisoformat(now) if now else utcnow()

@@ -17,8 +17,8 @@ from security.audit import actor_for
 from security.filters import scope_query
 from security.roles import VIEW_METHODS
 from workflows import privacy as flow
-from workflows import restrictions
-from workflows.errors import TransitionError
+from workflows.privacy import restrictions
+from app.core.errors import TransitionError
 
 # Which steps show which inputs on the request's page.
 INPUTS = {
@@ -121,7 +121,7 @@ class PrivacyRequestView(ScopedModelView):
     def archive(self, pk):
         """The access/portability archive of the request's subject (ZIP); audited."""
         from app.cards.printing import PrintError
-        from workflows.access_export import build_archive
+        from workflows.privacy.access_export import build_archive
 
         session = self.datamodel.session
         req = self.datamodel.get(pk, self._base_filters)

@@ -8,7 +8,7 @@ from app.supportplans.access import REFUSED, ReaderFilter, refused
 from app.supportplans.views import SupportPlanVersionView, SupportPlanView
 from security.roles import API_METHODS
 from workflows import supportplans as flow
-from workflows.errors import TransitionError
+from app.core.errors import TransitionError
 
 ACTIONS = ("new_version", "agree", "next_conversation", "readers", "end")
 

@@ -20,7 +20,7 @@ from security.audit import actor_for, record, record_read
 from security.filters import ScopeFilter, scope_query, user_organisation_id
 from security.roles import VIEW_METHODS
 from workflows import supportplans as flow
-from workflows.errors import TransitionError
+from app.core.errors import TransitionError
 
 
 def _pk(pk) -> int | None:

@@ -16,7 +16,7 @@ from security.audit import actor_for, record_read
 from security.filters import scope_query
 from security.roles import VIEW_METHODS
 from workflows import volunteers as flow
-from workflows.errors import TransitionError
+from app.core.errors import TransitionError
 
 
 def _check_profiles(codes) -> str | None:

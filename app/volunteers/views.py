@@ -15,7 +15,7 @@ from security.audit import actor_for
 from security.filters import role_names
 from security.roles import VIEW_METHODS
 from workflows import volunteers as flow
-from workflows.errors import TransitionError
+from app.core.errors import TransitionError
 
 
 class HelpCategoryView(ScopedModelView):

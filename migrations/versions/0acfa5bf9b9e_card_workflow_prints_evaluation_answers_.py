@@ -67,7 +67,7 @@ def _swap_enums(direction):
 
 
 def upgrade():
-    op.create_table(  # APScheduler's SQLAlchemyJobStore layout (workflows/scheduler.py)
+    op.create_table(  # APScheduler's SQLAlchemyJobStore layout (infra/scheduler.py)
         "scheduler_jobs",
         sa.Column("id", sa.Unicode(191), primary_key=True),
         sa.Column("next_run_time", sa.Float(25), index=True),

@@ -13,7 +13,7 @@ REQUESTER = "rianne.vraag@example.nl"
 
 def _send_outbox(app):
     from app.extensions import db
-    from workflows.outbox import deliver_due
+    from infra.outbox import deliver_due
 
     with app.app_context():
         deliver_due()

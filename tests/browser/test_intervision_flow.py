@@ -11,7 +11,7 @@ from tests.browser.test_card_flow import _login
 def _proposed(app) -> dt.date:
     from app.extensions import db
     from app.organisations.models import Organisation
-    from workflows.intervision import propose_next
+    from workflows.coaches.intervision import propose_next
 
     with app.app_context():
         org_id = db.session.query(Organisation.id).order_by(Organisation.id).first()[0]

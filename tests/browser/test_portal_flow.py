@@ -37,7 +37,7 @@ def _setup(app):
     from security.audit import SYSTEM
     from workflows import consents
     from workflows import portal as wf
-    from workflows.outbox import deliver_due
+    from infra.outbox import deliver_due
 
     with app.app_context():
         org = db.session.query(Organisation).filter_by(name=MAIN_ORG).one()
@@ -55,7 +55,7 @@ def _setup(app):
 
 def _send_outbox(app):
     from app.extensions import db
-    from workflows.outbox import deliver_due
+    from infra.outbox import deliver_due
 
     with app.app_context():
         deliver_due()

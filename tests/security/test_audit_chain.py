@@ -169,7 +169,7 @@ def test_events_outside_requests_have_no_request_id(app, db):
 
 
 def test_logins_failed_logins_and_logouts_are_logged(app, db):
-    from workflows.users import add_user
+    from workflows.organisations import add_user
 
     name = "inlogger_" + uuid.uuid4().hex[:6]
     add_user(name, PASSWORD, email=f"{name}@example.org", roles=["Coach"],

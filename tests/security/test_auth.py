@@ -16,7 +16,7 @@ from app.organisations.models import StaffProfile
 from security.passwords import password_problem
 from tests.conftest import login
 from tests.support.fixtures import ORGS, PASSWORD
-from workflows.users import add_user
+from workflows.organisations import add_user
 
 PROTECTED = "/users/userinfo/"  # every logged-in role may open its profile
 

@@ -7,7 +7,7 @@ from app.organisations.models import Organisation
 from app.partners.models import Partner, PartnerKind
 from app.coaches.models import Coach
 from security.roles import ROLES
-from workflows.users import add_user
+from workflows.organisations import add_user
 
 PASSWORD = "Test-wachtwoord-1"
 ORGS = {"a": "Organisatie A", "b": "Organisatie B"}

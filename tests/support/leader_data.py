@@ -27,7 +27,7 @@ from app.holders.models import Holder
 from app.organisations.models import Organisation
 from app.reports.models import CardEvent, CardTally
 from tests.support.fixtures import PASSWORD
-from workflows.users import add_user
+from workflows.organisations import add_user
 
 TODAY = dt.date(2026, 5, 20)
 ORG = "Organisatie Leidertest"

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from workflows.dates import add_months
+from infra.dates import add_months
 from sqlalchemy.exc import IntegrityError
 
 from app.cards.models import (
@@ -29,7 +29,7 @@ from tests.conftest import api_headers, login
 from tests.support import factories
 from tests.support.fixtures import coach_of, org_id
 from workflows import cards as flow
-from workflows.errors import TransitionError
+from app.core.errors import TransitionError
 
 TODAY = dt.date.today()
 # The way from a new card to each state, as the workflow goes.

@@ -18,8 +18,8 @@ from tests.conftest import login
 from tests.support import factories
 from tests.support.fixtures import org_id
 from workflows import carers as flow
-from workflows.dates import add_months
-from workflows.errors import TransitionError
+from infra.dates import add_months
+from app.core.errors import TransitionError
 
 TODAY = dt.date.today()
 ALL_CONDITIONS = {"reserved_act": True, "reserved_act_description": "Insuline spuiten",

@@ -22,9 +22,9 @@ from tests.support import factories
 from tests.support.fixtures import org_id
 from tests.workflows.test_cards import card_at
 from workflows import consents as wf
-from workflows.dates import add_months
-from workflows.errors import TransitionError
-from workflows.outbox import deliver_due
+from infra.dates import add_months
+from app.core.errors import TransitionError
+from infra.outbox import deliver_due
 
 TODAY = dt.date.today()
 PDF = b"%PDF-1.4\n% scan van het toestemmingsformulier\n" + b"x" * 200

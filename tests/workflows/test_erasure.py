@@ -1,4 +1,4 @@
-"""Erasure (workflows/erasure.py): after it, no value of the person is left anywhere in the raw
+"""Erasure (workflows/privacy/erasure.py): after it, no value of the person is left anywhere in the raw
 database (every table, every text column, ciphertext decrypted, blind indexes recomputed), and
 the access log still verifies. On SQLite and PostgreSQL."""
 
@@ -33,9 +33,9 @@ from app.volunteers.models import Volunteer, VolunteerStatus
 from security.audit import Actor, AuditEvent, verify_chain
 from security.crypto import DecryptionError, key_ring
 from tests.support.fixtures import coach_of, org_id
-from workflows.erasure import ERASED, erase_subject
-from workflows.errors import TransitionError
-from workflows.notify import enqueue
+from workflows.privacy.erasure import ERASED, erase_subject
+from app.core.errors import TransitionError
+from infra.notify import enqueue
 
 TODAY = dt.date.today()
 

@@ -16,7 +16,7 @@ from app.cards.models import (
 from app.consents.models import Consent, ConsentForm, ConsentPurpose
 from tests.support import factories
 from tests.support.fixtures import coach_of
-from workflows import scheduler
+from infra import scheduler
 
 NOW = dt.datetime(2027, 3, 1, 6, 0)
 TODAY = NOW.date()
@@ -129,7 +129,7 @@ def test_two_ticks_at_once_send_one_mail(app, db, smtp):
 def test_a_restricted_holder_is_left_alone_and_the_others_go_on(app, db, smtp):
     """AVG art. 18: the job skips a restricted holder instead of failing for everyone."""
     from security.audit import SYSTEM
-    from workflows.restrictions import place
+    from workflows.privacy.restrictions import place
 
     restricted = _issued_card(db, TODAY + dt.timedelta(days=10), email="beperkt@example.nl")
     other = _issued_card(db, TODAY + dt.timedelta(days=10), email="vrij@example.nl")

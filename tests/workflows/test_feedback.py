@@ -1,4 +1,4 @@
-"""One-month feedback (workflows/feedback.py, /feedback/<token>) and concerns
+"""One-month feedback (workflows/helpdesk/feedback.py, /feedback/<token>) and concerns
 (workflows/concerns.py), on SQLite and PostgreSQL, with mail over a real SMTP server."""
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ from security.links import make_token
 from tests.conftest import login
 from tests.support import factories
 from tests.support.fixtures import org_id
-from workflows import concerns, feedback, helpdesk, outbox
-from workflows.errors import TransitionError
+from workflows import concerns, helpdesk
+from workflows.helpdesk import feedback
+from infra import outbox
+from app.core.errors import TransitionError
 
 _seq = itertools.count(1)
 LINK = re.compile(r"/feedback/(\S+)")
@@ -141,7 +143,7 @@ def test_partner_contact_login_gets_the_partner_mail(app, db, by):
 
 
 def test_job_is_in_the_scheduler_table_before_the_outbox():
-    from workflows.scheduler import JOBS
+    from infra.scheduler import JOBS
 
     names = [job.name for job in JOBS]
     assert names.index("match_feedback") < names.index("outbox")

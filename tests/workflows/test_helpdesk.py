@@ -17,7 +17,7 @@ from app.volunteers.models import CategoryGroup, HelpCategory
 from security.audit import Actor, AuditEvent
 from tests.support.fixtures import org_id
 from workflows import helpdesk
-from workflows.errors import TransitionError
+from app.core.errors import TransitionError
 
 _seq = itertools.count(1)
 

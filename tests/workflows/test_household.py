@@ -20,7 +20,7 @@ from security.audit import Actor, AuditEvent
 from tests.support import factories
 from tests.support.fixtures import org_id
 from workflows import household as hh
-from workflows.errors import TransitionError
+from app.core.errors import TransitionError
 
 _seq = itertools.count(1)
 TODAY = dt.date(2026, 3, 2)
@@ -374,8 +374,9 @@ def _completed(db, by, tasks, **client):
 
 def test_erasure_deletes_the_assessments_and_the_export_lists_them(app, db, by, tasks):
     from app.household.models import HouseholdAssessment
-    from workflows import access_export, helpdesk
-    from workflows.erasure import erase_subject
+    from workflows import helpdesk
+    from workflows.privacy import access_export
+    from workflows.privacy.erasure import erase_subject
 
     officer = app.appbuilder.sm.find_user(username="privacyofficer_a")
     po = Actor(officer.id, officer.username, org_id("a"), "PrivacyOfficer")

@@ -14,9 +14,10 @@ from app.core.validation import FieldError
 from app.organisations.models import Organisation
 from security.audit import Actor, AuditEvent
 from tests.support.fixtures import PASSWORD
-from workflows import intervision, scheduler
-from workflows.errors import TransitionError
-from workflows.users import add_user
+from workflows.coaches import intervision
+from infra import scheduler
+from app.core.errors import TransitionError
+from workflows.organisations import add_user
 
 _seq = itertools.count(1)
 SYSTEM = Actor(None, "test")

@@ -1,4 +1,4 @@
-"""Matching (workflows/matching.py and app/helpdesk/matching_views.py), on SQLite and PostgreSQL:
+"""Matching (workflows/helpdesk/matching.py and app/helpdesk/matching_views.py), on SQLite and PostgreSQL:
 ranking against a brute-force reference, VOG gating, availability and the monthly maximum,
 putting out and accepting by signed link, the mails, and two acceptances at once."""
 
@@ -36,9 +36,9 @@ from security.audit import Actor
 from security.links import make_token
 from tests.conftest import login
 from tests.support.fixtures import org_id
-from workflows import matching
-from workflows.errors import TransitionError
-from workflows.outbox import deliver_due
+from workflows.helpdesk import matching
+from app.core.errors import TransitionError
+from infra.outbox import deliver_due
 
 _seq = itertools.count(1)
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

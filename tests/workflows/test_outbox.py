@@ -8,8 +8,8 @@ import threading
 from app.core.models import utcnow
 from app.notifications.models import Notification, NotificationStatus as S
 from tests.support.fixtures import org_id
-from workflows import outbox
-from workflows.notify import enqueue, render
+from infra import outbox
+from infra.notify import enqueue, render
 
 
 def _queue(db, key: str, to: str = "ontvanger@example.nl") -> Notification:

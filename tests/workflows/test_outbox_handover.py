@@ -8,8 +8,8 @@ import datetime as dt
 from app.core.models import utcnow
 from app.notifications.models import Notification, NotificationStatus as S
 from tests.support.fixtures import org_id
-from workflows import outbox
-from workflows.notify import enqueue
+from infra import outbox
+from infra.notify import enqueue
 
 
 def _queue(db, to: str) -> Notification:

@@ -36,7 +36,7 @@ def test_record_contact_sets_the_next_step_and_is_audited(app, db):
     row = _row(db, TODAY)
     by = Actor(None, "pl", row.organisation_id, "ProjectLeader")
     day = dt.date.today()
-    from workflows import outreach
+    from workflows import partners as outreach
 
     outreach.record_contact(db.session, row, on=day, channel="phone", status="in_conversation",
                             next_step="Offerte sturen", next_contact_on=day + dt.timedelta(days=30),
@@ -62,7 +62,7 @@ def test_record_contact_sets_the_next_step_and_is_audited(app, db):
 
 
 def test_due_list_window_and_statuses(app, db):
-    from workflows import outreach
+    from workflows import partners as outreach
 
     past = _row(db, TODAY - dt.timedelta(days=3))
     edge = _row(db, TODAY + dt.timedelta(days=14))
@@ -77,7 +77,7 @@ def test_due_list_window_and_statuses(app, db):
 
 
 def test_owner_or_leaders_are_mailed_once_per_row_and_date(app, db, smtp):
-    from workflows import scheduler
+    from infra import scheduler
 
     owned = _row(db, TODAY + dt.timedelta(days=2), owner=_user(app, "volunteercoordinator_a"))
     unowned = _row(db, TODAY - dt.timedelta(days=1))

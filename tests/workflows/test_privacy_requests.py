@@ -1,5 +1,5 @@
 """Data-subject requests (workflows/privacy.py) and the restriction of processing
-(workflows/restrictions.py): steps, deadlines, reminders, enforcement; SQLite and PostgreSQL."""
+(workflows/privacy/restrictions.py): steps, deadlines, reminders, enforcement; SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ from tests.conftest import api_headers, login
 from tests.support import factories
 from tests.support.fixtures import org_id
 from workflows import privacy as flow
-from workflows import restrictions
-from workflows.dates import add_months
-from workflows.errors import TransitionError
+from workflows.privacy import restrictions
+from infra.dates import add_months
+from app.core.errors import TransitionError
 
 TODAY = dt.date.today()
 
@@ -146,7 +146,7 @@ def _mails(db, req, prefix):
 
 
 def test_reminder_seven_days_ahead_once_and_escalation_once(db, by, smtp):
-    from workflows import outbox
+    from infra import outbox
 
     soon = new_request(db, by, received_on=TODAY - dt.timedelta(days=1))
     soon.due_on = TODAY + dt.timedelta(days=7)
@@ -157,7 +157,7 @@ def test_reminder_seven_days_ahead_once_and_escalation_once(db, by, smtp):
         flow.privacy_deadlines(now)
         db.session.commit()
     # Nobody handles it yet: every privacy officer of the organisation (other tests add some).
-    from workflows.notify import staff_addresses
+    from infra.notify import staff_addresses
 
     officers = sorted(e for _, e in staff_addresses(db.session, soon.organisation_id,
                                                     "PrivacyOfficer"))
@@ -182,7 +182,7 @@ def test_reminder_seven_days_ahead_once_and_escalation_once(db, by, smtp):
 
 
 def test_the_job_is_registered_before_the_outbox():
-    from workflows.scheduler import JOBS
+    from infra.scheduler import JOBS
 
     names = [j.name for j in JOBS]
     assert names.index("privacy_deadlines") < names.index("outbox")

@@ -1,4 +1,4 @@
-"""Retention (workflows/retention.py): a dry run lists exactly what a real run then erases;
+"""Retention (workflows/privacy/retention.py): a dry run lists exactly what a real run then erases;
 restricted subjects are skipped; the job reports counts to the privacy officers; the CLI."""
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from app.notifications.models import Notification
 from app.privacy.models import ErasureRecord, ProcessingRestriction
 from app.volunteers.models import Volunteer, VolunteerStatus
 from tests.support.fixtures import org_id
-from workflows.retention import retention, run_retention
-from workflows.scheduler import JOBS
+from workflows.privacy.retention import retention, run_retention
+from infra.scheduler import JOBS
 
 # Far enough ahead that everything these tests make is past every retention period, and
 # a different day per test so the report's dedupe key is fresh.

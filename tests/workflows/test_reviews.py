@@ -12,8 +12,9 @@ from app.coaches.models import Coach, PerformanceReview
 from security.audit import Actor, AuditEvent
 from tests.conftest import api_headers, login
 from tests.support.fixtures import coach_of, org_id
-from workflows import reviews, scheduler
-from workflows.errors import TransitionError
+from workflows.coaches import reviews
+from infra import scheduler
+from app.core.errors import TransitionError
 
 NOW = dt.datetime(2027, 9, 6, 6, 0)  # ahead of the real clock: the outbox sends what it queues
 TODAY = NOW.date()
@@ -77,7 +78,7 @@ def test_hold_keeps_encrypted_notes_and_plans_the_next(app, db):
     with pytest.raises(TransitionError):
         reviews.hold(db.session, review, by=leader)
     nxt = reviews.plan_next(db.session, coach, dt.date.today(), by=Actor(None, "test"))
-    from workflows.dates import add_months
+    from infra.dates import add_months
 
     assert nxt.planned_on == add_months(held_on, 12)
     assert db.session.query(AuditEvent).filter_by(

@@ -8,7 +8,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from workflows import scheduler
+from infra import scheduler
 
 
 def test_only_one_process_holds_the_leader_lock(app, db):

@@ -21,7 +21,7 @@ from tests.conftest import api_headers, login
 from tests.support import factories
 from tests.support.fixtures import coach_of, org_id
 from workflows import carers, supportplans as flow
-from workflows.errors import TransitionError
+from app.core.errors import TransitionError
 
 TODAY = dt.date.today()
 
@@ -316,7 +316,7 @@ def _nothing_left(db, plan_id, version_ids, carer_id):
 
 
 def test_erasing_a_holder_removes_plans_and_carers(app, db):
-    from workflows.erasure import erase_subject
+    from workflows.privacy.erasure import erase_subject
 
     holder = factories.holder("a", coach_login="coach_a")
     ids = _support_for(app, db, holder=holder)
@@ -326,7 +326,7 @@ def test_erasing_a_holder_removes_plans_and_carers(app, db):
 
 
 def test_erasing_a_requester_removes_plans_and_carers(app, db):
-    from workflows.erasure import erase_subject
+    from workflows.privacy.erasure import erase_subject
 
     req = HelpRequest(organisation_id=org_id("a"), description="Hulp bij boodschappen",
                       requester_name="Riek Vrager", pc4="3511", status=RequestStatus.accepted)
@@ -340,7 +340,7 @@ def test_erasing_a_requester_removes_plans_and_carers(app, db):
 
 
 def test_access_export_lists_plans_and_carers(app, db):
-    from workflows.access_export import collect
+    from workflows.privacy.access_export import collect
 
     holder = factories.holder("a", coach_login="coach_a")
     plan_id, _, carer_id = _support_for(app, db, holder=holder)

@@ -11,10 +11,10 @@ from app.vog.models import VogCheck, VogStatus
 from app.volunteers.models import VolunteerStatus
 from security.audit import AuditEvent, actor_for
 from tests.support import factories
-from workflows import outbox
+from infra import outbox
 from workflows import volunteers as wf
-from workflows.dates import add_months
-from workflows.errors import TransitionError
+from infra.dates import add_months
+from app.core.errors import TransitionError
 
 TODAY = dt.date.today()
 

@@ -43,8 +43,8 @@ from app.supportplans.models import SupportPlan
 from app.vog.models import VogCheck
 from app.volunteers.models import Volunteer, VolunteerStatus
 from security.audit import Actor, record, reset_actor, set_actor
-from workflows.errors import TransitionError
-from workflows.restrictions import allow_changes
+from app.core.errors import TransitionError
+from workflows.privacy.restrictions import allow_changes
 
 ERASED = "Verwijderd (AVG)"  # what a required text of an anonymised record says instead
 REASONS = ("request", "retention")

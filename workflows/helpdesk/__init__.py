@@ -8,11 +8,11 @@
 explicit audit event ``request.<verb>``. Other domains use it for their own steps::
 
     from workflows.helpdesk import move
-    move(session, req, RequestStatus.put_out, by=actor)   # matching (workflows/matching.py)
+    move(session, req, RequestStatus.put_out, by=actor)   # matching (workflows/helpdesk/matching.py)
     move(session, req, RequestStatus.matched, by=actor)
     move(session, req, RequestStatus.feedback_asked, by=actor)  # the feedback job
 
-``move`` raises :class:`workflows.errors.TransitionError` (a Dutch message) for a move the
+``move`` raises :class:`app.core.errors.TransitionError` (a Dutch message) for a move the
 table does not allow; it does not commit (the caller commits, or rolls back on an error).
 It only changes the request's status fields: checks that belong to a step (a category
 before accepting, a reason for a refusal …) live in the step's own function below.
@@ -40,8 +40,8 @@ from app.helpdesk.models import (
 )
 from app.organisations.models import Organisation
 from security.audit import Actor, record, reset_actor, set_actor
-from workflows.errors import TransitionError
-from workflows.notify import enqueue
+from app.core.errors import TransitionError
+from infra.notify import enqueue
 
 S = RequestStatus
 

@@ -29,10 +29,10 @@ from app.organisations.models import Organisation
 from security.audit import Actor, current_actor, record
 from security.links import LinkError, make_token, read_token
 from workflows import concerns
-from workflows.errors import TransitionError
+from app.core.errors import TransitionError
 from workflows.helpdesk import acting, move
-from workflows.notify import enqueue, public_url, staff_addresses
-from workflows.restrictions import restricted_ids
+from infra.notify import enqueue, public_url, staff_addresses
+from workflows.privacy.restrictions import restricted_ids
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
 PURPOSE = "feedback"

@@ -23,8 +23,8 @@ from app.cards.models import CardStatus, Evaluation, HelpCard
 from app.consents.models import Consent, ConsentPurpose
 from app.extensions import db
 from security.audit import record
-from workflows.notify import enqueue, public_url, staff_addresses
-from workflows.restrictions import restricted_ids
+from infra.notify import enqueue, public_url, staff_addresses
+from workflows.privacy.restrictions import restricted_ids
 
 ACTIVE = (CardStatus.issued, CardStatus.evaluated)  # issued cards between evaluations
 

@@ -19,9 +19,9 @@ from app.coaches.models import Coach, PerformanceReview
 from app.core.validation import FieldError
 from app.organisations.models import Organisation
 from security.audit import Actor, record, reset_actor, set_actor
-from workflows.dates import add_months
-from workflows.errors import TransitionError
-from workflows.notify import enqueue, public_url, staff_addresses
+from infra.dates import add_months
+from app.core.errors import TransitionError
+from infra.notify import enqueue, public_url, staff_addresses
 
 FIRST_REVIEW_DAYS = 30  # a coach without a start date or whose date has passed
 

@@ -17,7 +17,7 @@ from app.core.validation import FieldError
 from app.organisations.models import Organisation
 from app.partners.models import Channel, OutreachContact, OutreachStatus
 from security.audit import Actor, record, reset_actor, set_actor
-from workflows.notify import enqueue, public_url, staff_addresses
+from infra.notify import enqueue, public_url, staff_addresses
 
 NOT_DUE = (OutreachStatus.closed, OutreachStatus.on_hold)
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.core.models import utcnow
 from app.core.validation import FieldError
-from workflows.errors import TransitionError
+from app.core.errors import TransitionError
 
 # The models a restriction is placed on (ProcessingRestriction.subject_type).
 SUBJECT_TYPES = ("Holder", "ContactPerson", "Volunteer", "HelpRequest")

@@ -32,8 +32,8 @@ from app.contacts.models import ContactPerson
 from app.core.models import utcnow
 from app.core.validation import normalise_phone
 from security.audit import Actor, record, reset_actor, set_actor
-from workflows.dates import add_months
-from workflows.errors import TransitionError
+from infra.dates import add_months
+from app.core.errors import TransitionError
 
 S = CardStatus
 OPEN = (S.requested, S.intro_held, S.drafting, S.awaiting_approval, S.approved, S.issued,

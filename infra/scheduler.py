@@ -42,31 +42,31 @@ class Job:
 
 # Producers first, the outbox last: one tick queues and sends what is due.
 JOBS = (
-    Job("card_evaluations", "workflows.evaluations:run_daily",
+    Job("card_evaluations", "workflows.cards.evaluations:run_daily",
         {"trigger": "cron", "hour": 6, "minute": 0},
         "Jaarlijkse evaluaties: taken aanmaken, uitnodigingen, achterstanden"),
     Job("vog_renewals", "workflows.volunteers:vog_reminders", {"trigger": "cron", "hour": 6, "minute": 10},
         "VOG's: herinneringen voor vernieuwing, verlopen VOG's op 'verlopen' zetten"),
-    Job("match_feedback", "workflows.feedback:ask_feedback", {"trigger": "cron", "hour": 6, "minute": 20},
+    Job("match_feedback", "workflows.helpdesk.feedback:ask_feedback", {"trigger": "cron", "hour": 6, "minute": 20},
         "Feedback een maand na de koppeling: mails met een link naar het formulier"),
     Job("privacy_deadlines", "workflows.privacy:privacy_deadlines", {"trigger": "cron", "hour": 6, "minute": 30},
         "Privacyverzoeken: herinnering 7 dagen voor de termijn, escalatie bij overschrijding"),
-    Job("retention", "workflows.retention:retention", {"trigger": "cron", "hour": 3, "minute": 0},
+    Job("retention", "workflows.privacy.retention:retention", {"trigger": "cron", "hour": 3, "minute": 0},
         "Bewaartermijnen: verwijderen wat voorbij de termijn is, verslag aan de privacyfunctionaris"),
-    Job("intervision_reminders", "workflows.intervision:reminders",
+    Job("intervision_reminders", "workflows.coaches.intervision:reminders",
         {"trigger": "cron", "hour": 6, "minute": 40},
         "Intervisie: herinnering aan coaches, voorstel volgende datum aan projectleiders"),
-    Job("performance_reviews", "workflows.reviews:plan_and_remind",
+    Job("performance_reviews", "workflows.coaches.reviews:plan_and_remind",
         {"trigger": "cron", "hour": 6, "minute": 45},
         "Functioneringsgesprekken: jaarlijks plannen, herinnering aan projectleiders"),
-    Job("outreach_due", "workflows.outreach:remind_due", {"trigger": "cron", "hour": 6, "minute": 50},
+    Job("outreach_due", "workflows.partners:remind_due", {"trigger": "cron", "hour": 6, "minute": 50},
         "Communicatietabel: wie te benaderen is, bericht aan de eigenaar"),
     Job("support_plan_conversations", "workflows.supportplans:conversation_reminders",
         {"trigger": "cron", "hour": 7, "minute": 0},
         "Ondersteuningsplannen: herinnering aan de coach een week voor het volgende gesprek"),
     Job("carer_reviews", "workflows.carers:due_reminders", {"trigger": "cron", "hour": 7, "minute": 5},
         "Mantelzorgers: afspraken opnieuw bekijken, overbelasting opvolgen"),
-    Job("outbox", "workflows.outbox:deliver_due", {"trigger": "interval", "minutes": 1},
+    Job("outbox", "infra.outbox:deliver_due", {"trigger": "interval", "minutes": 1},
         "Berichten uit de outbox versturen"),
 )
 
@@ -213,7 +213,7 @@ def serve(stop_after: float | None = None) -> None:
         if job.name == "outbox":  # how often: HULPREGIE_OUTBOX_INTERVAL_SECONDS
             trigger = {"trigger": "interval", "seconds": max(1, int(current_app.config.get(
                 "HULPREGIE_OUTBOX_INTERVAL_SECONDS", 60)))}
-        scheduler.add_job("workflows.scheduler:run_named", args=[job.name], id=job.name,
+        scheduler.add_job("infra.scheduler:run_named", args=[job.name], id=job.name,
                           name=job.description or job.name, replace_existing=True, **trigger)
     scheduler.resume()
     try:

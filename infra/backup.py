@@ -471,7 +471,7 @@ def _reapply_erasures(session: Session, journal: list[dict], backup_at: dt.datet
     from app.organisations.models import Organisation
     from app.privacy.models import ErasureRecord
     from app.volunteers.models import Volunteer
-    from workflows.erasure import ANONYMISED, already_erased, erase_subject
+    from workflows.privacy.erasure import ANONYMISED, already_erased, erase_subject
 
     models = {"Holder": Holder, "ContactPerson": ContactPerson, "Volunteer": Volunteer,
               "HelpRequest": HelpRequest}

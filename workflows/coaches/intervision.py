@@ -26,8 +26,8 @@ from app.coaches.models import (
 from app.core.validation import FieldError
 from app.organisations.models import Organisation
 from security.audit import Actor, record, reset_actor, set_actor
-from workflows.errors import TransitionError
-from workflows.notify import enqueue, public_url, staff_addresses
+from app.core.errors import TransitionError
+from infra.notify import enqueue, public_url, staff_addresses
 
 # Besides the public holidays: days an organisation does not hold intervision
 # (Christmas Eve and New Year's Eve; most offices close early).

@@ -42,7 +42,7 @@ from app.privacy.models import ProcessingRestriction
 from security import envelope
 from security.audit import Actor, record, reset_actor, set_actor
 from security.crypto import DecryptionError, key_ring
-from workflows.errors import TransitionError
+from app.core.errors import TransitionError
 
 FORMAT = "hulpregie-meldkamer/1"
 CURRENT = (CardStatus.issued, CardStatus.evaluation_due, CardStatus.evaluated)
@@ -130,7 +130,7 @@ def configured_keys(config=None) -> ExportKeys:
 def _not_restricted():
     # AVG art. 18: a restricted holder is not exported (nor a restricted contact person, in
     # _contacts). In SQL for every holder at once, with the meaning of
-    # workflows.restrictions.is_restricted(session, "Holder", id): a restriction not lifted.
+    # workflows.privacy.restrictions.is_restricted(session, "Holder", id): a restriction not lifted.
     return ~sa.exists().where(ProcessingRestriction.subject_type == "Holder",
                               ProcessingRestriction.subject_id == Holder.id,
                               ProcessingRestriction.lifted_at.is_(None))

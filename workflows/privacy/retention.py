@@ -1,4 +1,4 @@
-"""Retention: what is past its retention period is erased (workflows/erasure.py, reason
+"""Retention: what is past its retention period is erased (workflows/privacy/erasure.py, reason
 ``retention``), and the privacy officers get a report with counts.
 
 The periods are the organisation's policy (config.py POLICY, months):
@@ -30,10 +30,10 @@ from app.organisations.models import Organisation
 from app.privacy.models import ErasureRecord
 from app.volunteers.models import Volunteer, VolunteerStatus
 from security.audit import Actor, current_actor
-from workflows.dates import add_months
-from workflows.erasure import erase_subject
-from workflows.notify import enqueue, staff_addresses
-from workflows.restrictions import restricted_ids
+from infra.dates import add_months
+from workflows.privacy.erasure import erase_subject
+from infra.notify import enqueue, staff_addresses
+from workflows.privacy.restrictions import restricted_ids
 
 # kind in the report -> (model, policy setting)
 KINDS = {

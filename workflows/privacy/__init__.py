@@ -2,11 +2,11 @@
 that keeps their legal deadline in view.
 
 A request goes received → identity_verified → in_progress → completed | refused. The answer
-is due one month after receipt (``workflows.dates.add_months``: 31 January + 1 month = 28/29
+is due one month after receipt (``infra.dates.add_months``: 31 January + 1 month = 28/29
 February); once, with a recorded reason, the deadline may be extended by at most two more
 months (AVG art. 12(3)). Completing a request carries out what its kind asks: an erasure
-erases (workflows/erasure.py), a restriction restricts (workflows/restrictions.py), an access
-or portability request needs its archive produced first (workflows/access_export.py).
+erases (workflows/privacy/erasure.py), a restriction restricts (workflows/privacy/restrictions.py), an access
+or portability request needs its archive produced first (workflows/privacy/access_export.py).
 Callers commit (or roll back).
 """
 
@@ -26,9 +26,9 @@ from app.privacy.models import (
     ResponseChannel,
 )
 from security.audit import Actor, AuditEvent, record, reset_actor, set_actor
-from workflows import restrictions
-from workflows.dates import add_months
-from workflows.errors import TransitionError
+from workflows.privacy import restrictions
+from infra.dates import add_months
+from app.core.errors import TransitionError
 
 OPEN = (S.received, S.identity_verified, S.in_progress)
 CLOSED = (S.completed, S.refused)
@@ -234,7 +234,7 @@ def complete(session: Session, req: PrivacyRequest, *, by: Actor,
 
 def _carry_out(session: Session, req: PrivacyRequest, subject, *, by: Actor, outcome: str) -> None:
     if req.kind is K.erasure:
-        erase = getattr(_optional("workflows.erasure"), "erase_subject", None)
+        erase = getattr(_optional("workflows.privacy.erasure"), "erase_subject", None)
         if erase is None:
             raise TransitionError("Verwijderen is in deze versie nog niet beschikbaar; "
                                   "het verzoek blijft open.")
@@ -289,7 +289,7 @@ def privacy_deadlines(now: dt.datetime) -> dict:
     from flask_appbuilder.security.sqla.models import User
 
     from app.extensions import db
-    from workflows.notify import enqueue, public_url, staff_addresses
+    from infra.notify import enqueue, public_url, staff_addresses
 
     today = now.date()
     session = db.session

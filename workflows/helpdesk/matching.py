@@ -33,9 +33,9 @@ from app.volunteers import availability
 from app.volunteers.models import Volunteer, VolunteerStatus, volunteer_category
 from security.audit import Actor, record
 from security.links import make_token, read_token
-from workflows.errors import TransitionError
+from app.core.errors import TransitionError
 from workflows.helpdesk import acting, move
-from workflows.notify import enqueue, public_url, staff_addresses
+from infra.notify import enqueue, public_url, staff_addresses
 from workflows.volunteers import matchable
 
 PURPOSE = "accept"

@@ -1,0 +1,2 @@
+"""Infrastructure that every domain uses: the scheduler and its job table, the outbox and
+mail, back-ups, calendar arithmetic. No domain rules live here."""

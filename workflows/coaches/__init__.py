@@ -1,0 +1,1 @@
+"""The coaches' workflows: intervision (intervision.py) and performance reviews (reviews.py)."""
