@@ -45,6 +45,12 @@ def env_settings() -> dict:
         "HULPREGIE_MELDKAMER_PUBLIC_KEY": env("HULPREGIE_MELDKAMER_PUBLIC_KEY", ""),
         "HULPREGIE_MELDKAMER_SIGNING_KEY": env("HULPREGIE_MELDKAMER_SIGNING_KEY", ""),
         "HULPREGIE_MELDKAMER_DIR": env("HULPREGIE_MELDKAMER_DIR", str(INSTANCE_DIR / "meldkamer")),
+        # The access log's checkpoints (security/audit/checkpoints.py): the Ed25519 signing
+        # key (PEM, kept apart from the database) and the file outside the database that
+        # every checkpoint is appended to ("{db}" in it: a digest of the database URL).
+        "HULPREGIE_AUDIT_SIGNING_KEY": env("HULPREGIE_AUDIT_SIGNING_KEY", ""),
+        "HULPREGIE_AUDIT_CHECKPOINT_FILE": env("HULPREGIE_AUDIT_CHECKPOINT_FILE", "")
+        or str(INSTANCE_DIR / "audit-checkpoints.jsonl"),
         # Sign-in security (security/session.py checks and converts these): only when set.
         **{name: env(name) for name in SECURITY_ENV if env(name, "").strip()},
         **{name: env(name) for name in POLICY if env(name, "").strip()},
@@ -74,6 +80,7 @@ POLICY = {
     "HULPREGIE_SCHEDULER_RETRY_SECONDS": 15,  # a waiting scheduler tries to become leader
     "HULPREGIE_OUTBOX_INTERVAL_SECONDS": 60,  # the leader sends the outbox this often
     "HULPREGIE_OUTBOX_LEASE_SECONDS": 600,  # a dead sender's claimed mail is taken over after
+    "HULPREGIE_AUDIT_SEAL_SECONDS": 60,  # the leader seals the access log and signs a checkpoint
     # The holder's portal (app/portal): a personal link works once and this many hours; a
     # coach's code this many hours; the portal session ends after this many idle minutes.
     "HULPREGIE_PORTAL_LINK_HOURS": 72,
@@ -141,6 +148,9 @@ class Config:
 
     # Uploaded evidence (consent scans): outside the web root, under instance/.
     UPLOAD_FOLDER = str(INSTANCE_DIR / "uploads")
+    # Outside production the app starts without HULPREGIE_AUDIT_SIGNING_KEY (nothing is
+    # sealed then); a key that is set but malformed stops every start.
+    HULPREGIE_AUDIT_KEY_REQUIRED = False
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
 
 
@@ -157,6 +167,7 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
+    HULPREGIE_AUDIT_KEY_REQUIRED = True  # no start without the access log's signing key
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 

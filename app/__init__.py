@@ -52,6 +52,21 @@ def _load_keys(app: Flask) -> None:
         raise ConfigError(str(exc)) from None
 
 
+def _load_audit_key(app: Flask) -> None:
+    from security.audit.checkpoints import AuditKeyError, checkpoint_path, load_signing_key
+
+    path = (app.config.get("HULPREGIE_AUDIT_SIGNING_KEY") or "").strip()
+    if not path and app.config.get("HULPREGIE_AUDIT_KEY_REQUIRED"):
+        raise ConfigError("HULPREGIE_AUDIT_SIGNING_KEY is not set: the path of the access log's "
+                          "Ed25519 signing key (PEM)")
+    try:
+        app.extensions["hulpregie_audit_key"] = load_signing_key(path) if path else None
+    except AuditKeyError as exc:
+        raise ConfigError(str(exc)) from None
+    app.config["HULPREGIE_AUDIT_CHECKPOINT_FILE"] = str(checkpoint_path(
+        app.config["HULPREGIE_AUDIT_CHECKPOINT_FILE"], app.config["SQLALCHEMY_DATABASE_URI"]))
+
+
 def _check_config(app: Flask) -> None:
     if not app.config.get("SECRET_KEY") or len(app.config["SECRET_KEY"]) < 32:
         raise ConfigError("SECRET_KEY is not set or shorter than 32 characters")
@@ -87,6 +102,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     _check_config(app)
     _load_keys(app)
+    _load_audit_key(app)
     INSTANCE_DIR.mkdir(exist_ok=True)
 
     from flask_appbuilder import Model

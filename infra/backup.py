@@ -44,6 +44,7 @@ from sqlalchemy.sql.ddl import sort_tables_and_constraints
 
 from app.core.models import utcnow
 from security.audit import Actor, record, reset_actor, set_actor
+from security.audit.tree import leaf_hash
 from security.envelope import Spool, _Chunker
 
 MAGIC = b"HRBK1\n"
@@ -53,6 +54,8 @@ MAX_HEADER = 1024 * 1024
 BATCH = 1000
 VERSION_TABLE = "alembic_version"
 AUDIT_TABLE = "audit_event"
+# The access log and its Merkle tree: kept as they are by a restore that they continue.
+AUDIT_TABLES = (AUDIT_TABLE, "audit_leaf", "audit_checkpoint")
 JOURNAL_TABLE = "erasure_record"
 RESTORER = Actor(None, "backup restore")
 OPEN_MARGIN = dt.timedelta(hours=1)  # see _reapply_erasures
@@ -211,7 +214,7 @@ def create(engine, out: str | os.PathLike, key: bytes) -> Summary:
                 emit(table.encode(row))
                 n += 1
                 if table.name == AUDIT_TABLE:
-                    audit_last = {"id": row.id, "hash": row.hash}
+                    audit_last = {"id": row.id, "leaf": leaf_hash(row._mapping).hex()}
             counts[table.name] = n
         conn.rollback()
         spool.write(compressor.flush())
@@ -368,7 +371,7 @@ def restore(session: Session, path, key: bytes) -> Summary:
         conn.execute(sa.text(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE"))
     journal = [dict(r._mapping) for r in read_rows(conn, all_tables[JOURNAL_TABLE])]
     keep_audit = _continues(conn, header.get("audit_last"))
-    replaced = [t for t in all_tables.values() if not (keep_audit and t.name == AUDIT_TABLE)]
+    replaced = [t for t in all_tables.values() if not (keep_audit and t.name in AUDIT_TABLES)]
     _delete_all(conn, replaced)
     later = _insert_all(conn, path, key, header, raw, {t.name: t for t in replaced})
     for name, rows in later.items():
@@ -398,8 +401,12 @@ def _continues(conn, last: dict | None) -> bool:
     if last is None:
         return True
     table = Model.metadata.tables[AUDIT_TABLE]
-    found = conn.execute(sa.select(table.c.hash).where(table.c.id == last["id"])).scalar()
-    return found is not None and found == last["hash"]
+    found = conn.execute(sa.select(table).where(table.c.id == last["id"])).mappings().first()
+    if found is None:
+        return False
+    if "leaf" in last:  # the event's content as sealed (security/audit/tree.py)
+        return leaf_hash(found).hex() == last["leaf"]
+    return found["hash"] is not None and found["hash"] == last.get("hash")  # older back-ups
 
 
 def _delete_all(conn, replaced: list[_Table]) -> None:

@@ -68,7 +68,14 @@ JOBS = (
         "Mantelzorgers: afspraken opnieuw bekijken, overbelasting opvolgen"),
     Job("outbox", "infra.outbox:deliver_due", {"trigger": "interval", "minutes": 1},
         "Berichten uit de outbox versturen"),
+    # Last: what the jobs above logged is sealed in the same tick.
+    Job("audit_seal", "security.audit.checkpoints:seal_job", {"trigger": "interval", "minutes": 1},
+        "Toegangslog verzegelen (Merkle-boom) en een ondertekend checkpoint zetten"),
 )
+INTERVALS = {  # job: the setting that says how often (seconds) it runs
+    "outbox": "HULPREGIE_OUTBOX_INTERVAL_SECONDS",
+    "audit_seal": "HULPREGIE_AUDIT_SEAL_SECONDS",
+}
 
 
 def _callable(job: Job):
@@ -210,9 +217,9 @@ def serve(stop_after: float | None = None) -> None:
     scheduler.start(paused=True)
     for job in JOBS:
         trigger = job.trigger
-        if job.name == "outbox":  # how often: HULPREGIE_OUTBOX_INTERVAL_SECONDS
+        if job.name in INTERVALS:
             trigger = {"trigger": "interval", "seconds": max(1, int(current_app.config.get(
-                "HULPREGIE_OUTBOX_INTERVAL_SECONDS", 60)))}
+                INTERVALS[job.name], 60)))}
         scheduler.add_job("infra.scheduler:run_named", args=[job.name], id=job.name,
                           name=job.description or job.name, replace_existing=True, **trigger)
     scheduler.resume()
@@ -221,4 +228,15 @@ def serve(stop_after: float | None = None) -> None:
             time.sleep(5)
     finally:
         scheduler.shutdown(wait=True)
+        _seal_at_shutdown()
         lock.release()
+
+
+def _seal_at_shutdown() -> None:
+    """The last checkpoint of this leader: whatever was logged until now."""
+    from security.audit.checkpoints import seal_app
+
+    try:
+        seal_app(full=True)
+    except Exception:  # stopping goes on; the next leader seals it
+        log.exception("sealing the access log at shutdown failed")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import base64
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +20,25 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-" + "x" * 32)
 os.environ["HULPREGIE_FIELD_KEYS"] = "t1:" + base64.b64encode(b"1" * 32).decode()
 os.environ["HULPREGIE_INDEX_KEY"] = base64.b64encode(b"2" * 32).decode()
 os.environ["HULPREGIE_ENV"] = "test"
+
+
+def _audit_signing_key() -> str:
+    """A throwaway Ed25519 key for the access log's checkpoints, apart from the databases;
+    one checkpoint file per database ("{db}")."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    folder = Path(tempfile.mkdtemp(prefix="hulpregie-audit-"))
+    path = folder / "audit-signing.pem"
+    path.write_bytes(Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    os.environ["HULPREGIE_AUDIT_CHECKPOINT_FILE"] = str(folder / "audit-checkpoints-{db}.jsonl")
+    return str(path)
+
+
+if not os.environ.get("HULPREGIE_AUDIT_SIGNING_KEY"):
+    os.environ["HULPREGIE_AUDIT_SIGNING_KEY"] = _audit_signing_key()
 
 from tests.support.fixtures import PASSWORD, seed  # noqa: E402
 from tests.support.pg import PgCluster  # noqa: E402

@@ -35,7 +35,7 @@ def differences(before: dict, after: dict) -> dict:
     diff = {}
     for name, rows in before.items():
         theirs = after[name]
-        if name == backup.AUDIT_TABLE:
+        if name in backup.AUDIT_TABLES:
             theirs = theirs[:len(rows)]
         if rows != theirs:
             diff[name] = (len(rows), len(after[name]))
