@@ -164,10 +164,22 @@ def _lock(conn: sa.Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _newest(conn: sa.Connection):
+def _newest(conn: sa.Connection, key: Ed25519PrivateKey | None = None):
+    """The newest checkpoint row; with ``key``: the newest one signed with it (a forged row
+    is passed over, and named by `audit verify`)."""
     table = AuditCheckpoint.__table__
-    return conn.execute(sa.select(table).order_by(table.c.tree_size.desc(), table.c.id.desc())
-                        .limit(1)).mappings().first()
+    query = sa.select(table).order_by(table.c.tree_size.desc(), table.c.id.desc())
+    if key is None:
+        return conn.execute(query.limit(1)).mappings().first()
+    public, first = key.public_key(), None
+    for row in conn.execute(query.limit(100)).mappings():
+        first = first or row
+        if Checkpoint.from_row(row).valid(public):
+            return row
+    if first is not None:
+        raise AuditLogError("Geen van de nieuwste checkpoints is met de sleutel ondertekend: "
+                            "verzegelen gestopt (flask --app run audit verify)")
+    return None
 
 
 def _unsealed(conn, above: int, limit: int):
@@ -180,10 +192,13 @@ def _unsealed(conn, above: int, limit: int):
 
 def _seal_batch(conn, key, now, full: bool, batch: int) -> tuple[int, int]:
     _lock(conn)
-    newest = _newest(conn)
+    newest = _newest(conn, key)
     size = newest["tree_size"] if newest else 0
-    frontier = Frontier.from_json(size, newest["frontier"]) if newest else Frontier()
-    if newest and frontier.root().hex() != newest["root"]:
+    try:
+        frontier = Frontier.from_json(size, newest["frontier"]) if newest else Frontier()
+    except ValueError:
+        frontier = None
+    if newest and (frontier is None or frontier.root().hex() != newest["root"]):
         raise AuditLogError("Het nieuwste checkpoint past niet bij zijn eigen grens: "
                             "verzegelen gestopt (flask --app run audit verify)")
     leaves, checkpoints = AuditLeaf.__table__, AuditCheckpoint.__table__

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask_appbuilder import Model
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.util import find_tables
 
 from security.audit.events import (COLUMNS, Actor, acting, current_actor, holder_of, limited,
                                    request_values_now, values)
@@ -175,8 +176,9 @@ def _before_commit(session):
 
 def _before_query(state):
     """A query on the access log inside the transaction sees the events kept so far."""
-    if state.is_select and state.session.info.get(BUFFER) and any(
-            m.class_ is AuditEvent for m in state.all_mappers):
+    if state.is_select and state.session.info.get(BUFFER) and (
+            any(m.class_ is AuditEvent for m in state.all_mappers)
+            or AuditEvent.__table__ in find_tables(state.statement, include_aliases=True)):
         write_kept(state.session)
 
 
