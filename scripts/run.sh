@@ -20,6 +20,22 @@ if [ ! -f "$DEV_ENV" ]; then
   } > "$DEV_ENV"
   echo "Made development keys in $DEV_ENV"
 fi
+# The access log's checkpoint signing key (a PEM file apart from the database); also added to a
+# development file made before it existed.
+if ! grep -q '^HULPREGIE_AUDIT_SIGNING_KEY=' "$DEV_ENV"; then
+  umask 077
+  AUDIT_KEY=instance/dev-audit-signing.pem
+  .venv/bin/python - "$AUDIT_KEY" <<'PY'
+import sys
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+key = Ed25519PrivateKey.generate()
+open(sys.argv[1], "wb").write(key.private_bytes(serialization.Encoding.PEM,
+    serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+PY
+  echo "HULPREGIE_AUDIT_SIGNING_KEY=$PWD/$AUDIT_KEY" >> "$DEV_ENV"
+  echo "Made a development signing key for the access log: $AUDIT_KEY"
+fi
 # Values already in the environment win over the development file.
 while IFS= read -r line; do
   case "$line" in ''|\#*) continue ;; esac

@@ -3,7 +3,8 @@
 LIST = ["at", "username", "roles", "action", "resource", "record_id", "holder_id", "channel"]
 SHOW = [
     "at", "username", "user_id", "roles", "organisation_id", "action", "resource", "record_id",
-    "holder_id", "fields", "purpose", "ip", "channel", "request_id", "prev_hash", "hash",
+    "holder_id", "fields", "purpose", "on_behalf_of", "ip", "channel", "request_id",
+    "prev_hash", "hash",
 ]
 EDIT: list[str] = []
 SEARCH = ["at", "username", "action", "resource", "record_id", "holder_id", "channel",
@@ -20,11 +21,12 @@ LABELS = {
     "holder_id": "Hulpkaarthouder (nr.)",
     "fields": "Gewijzigde velden",
     "purpose": "Doel",
+    "on_behalf_of": "Namens",
     "ip": "IP-adres",
     "channel": "Kanaal",
     "request_id": "Verzoek-id",
-    "prev_hash": "Hash vorige gebeurtenis",
-    "hash": "Hash",
+    "prev_hash": "Hash vorige gebeurtenis (oude keten)",
+    "hash": "Hash (oude keten)",
 }
 DESCRIPTIONS = {
     "action": "read = bekeken, list = in een lijst getoond, create/update/delete = "
@@ -34,11 +36,12 @@ DESCRIPTIONS = {
                 "bij een weigering het scherm of de API-functie",
     "holder_id": "Over wiens gegevens het gaat, waar bekend",
     "fields": "Alleen de namen van de velden, nooit de waarden",
-    "purpose": "Bij een export: waarvoor",
+    "purpose": "Waarvoor (bij een export of verzoek)",
     "channel": "ui = scherm, api = REST API, cli = opdrachtregel, job = geplande taak",
     "request_id": "Ook meegestuurd als X-Request-ID-header van het antwoord",
-    "hash": "SHA-256 over de inhoud en de hash van de vorige gebeurtenis "
-            "(controle: flask --app run audit verify)",
+    "on_behalf_of": "Voor wie de gebruiker handelde, als dat een ander was",
+    "hash": "Alleen bij gebeurtenissen van voor de Merkle-boom; elke gebeurtenis wordt "
+            "verzegeld in de boom (controle: flask --app run audit verify)",
 }
 
 # Dutch names of actions in the report screens.
